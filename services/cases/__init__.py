@@ -1,0 +1,1 @@
+"""cases: tracks each case to resolution; owns units, users and deadlines."""

@@ -1,0 +1,117 @@
+"""The one command-line entry point: serve, run, migrate, check, dlq."""
+
+import argparse
+import sys
+
+from services.common import config
+
+
+def cmd_serve(args):
+    """Run one service in this process until SIGTERM or Ctrl-C."""
+    from nameko.cli.run import run
+
+    from services.common.logging import configure_logging
+    from services.registry import service_class
+
+    settings = config.service_config(args.service)
+    configure_logging(args.service, settings["LOG_LEVEL"])
+    run([service_class(args.service)], settings)
+    return 0
+
+
+def cmd_run(args):
+    """Check, migrate and run all services."""
+    from services.launcher import run
+
+    return run(tuple(args.services) or config.SERVICES)
+
+
+def cmd_migrate(args):
+    """Upgrade the named (or every) service database to the latest revision."""
+    from services.common.migrations import upgrade
+
+    for service in args.services or config.SERVICES:
+        upgrade(service, config.database_url(service))
+        print(f"{service}: database is at the latest revision")
+    return 0
+
+
+def cmd_check(args):
+    """Check broker, databases and SMTP; one verdict per dependency."""
+    from services import preflight
+
+    verdicts = [preflight.check_broker(config.amqp_uri())]
+    verdicts += [preflight.check_database(s, config.database_url(s)) for s in config.SERVICES]
+    verdicts.append(preflight.check_smtp(config.service_config("notify")["SMTP_URL"]))
+    for verdict in verdicts:
+        print(f"{'ok  ' if verdict.ok else 'FAIL'}  {verdict.detail}")
+    return 0 if all(v.ok for v in verdicts) else 1
+
+
+def cmd_dlq(args):
+    """List, show, requeue or purge dead letters."""
+    from services.common.deadletters import DeadLetterQueue
+
+    with DeadLetterQueue(config.amqp_uri(), config.service_config("cases")) as dlq:
+        letters = dlq.fetch()
+        if args.action == "list":
+            if not letters:
+                print("The dead-letter queue is empty.")
+            for x in letters:
+                print(f"#{x.position:<4} {x.event_type or '?':<22} {x.event_id or '-':<36} "
+                      f"{x.original_queue or '?'}  attempts={x.attempts}  {x.reason[:100]}")
+            return 0
+        if not args.all and not args.ids:
+            print("Name messages by event id or #position, or pass --all.", file=sys.stderr)
+            return 2
+        chosen = dlq.select(None if args.all else [i.lstrip("#") for i in args.ids])
+        if not chosen:
+            print("No dead letter matches.", file=sys.stderr)
+            return 1
+        for letter in chosen:
+            if args.action == "show":
+                print(f"#{letter.position} from {letter.original_queue} "
+                      f"failed at {letter.failed_at} after {letter.attempts} attempt(s)")
+                print(letter.body.decode("utf-8", "replace"))
+                print(letter.error)
+            elif args.action == "requeue":
+                dlq.requeue(letter)
+                print(f"requeued #{letter.position} to {letter.original_queue}")
+            else:
+                dlq.purge(letter)
+                print(f"purged #{letter.position}")
+    return 0
+
+
+def build_parser():
+    """The argument parser with one sub-command per task."""
+    parser = argparse.ArgumentParser(prog="grassroots", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run one service in the foreground")
+    p.add_argument("service", choices=config.SERVICES)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("run", help="check, migrate and run all services (make run)")
+    p.add_argument("services", nargs="*", choices=[*config.SERVICES, []])
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("migrate", help="upgrade service databases to the latest revision")
+    p.add_argument("services", nargs="*", choices=[*config.SERVICES, []])
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("check", help="check broker, databases and SMTP")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("dlq", help="list, show, requeue or purge dead letters")
+    p.add_argument("action", choices=["list", "show", "requeue", "purge"])
+    p.add_argument("ids", nargs="*", help="event ids or #positions from `dlq list`")
+    p.add_argument("--all", action="store_true", help="act on every dead letter")
+    p.set_defaults(func=cmd_dlq)
+    return parser
+
+
+def main(argv=None):
+    """Parse arguments and run the sub-command; exit with its status."""
+    args = build_parser().parse_args(argv)
+    sys.exit(args.func(args))

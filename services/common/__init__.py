@@ -1,0 +1,1 @@
+"""Shared library of the grassroots services: contracts, persistence, messaging, web."""

@@ -1,0 +1,88 @@
+"""A background loop inside a service container: runs a unit of work on a timer or on demand."""
+
+import logging
+import threading
+
+from nameko.extensions import SharedExtension
+
+log = logging.getLogger(__name__)
+
+
+class Pulse:
+    """Calls `work()` every `interval` seconds or as soon as `wake()` is called.
+
+    `work` returns True while more is pending, so a backlog drains without waiting. A failing
+    `work` is logged and retried after a growing pause (capped), never crashing the service.
+    """
+
+    def __init__(self, name, work, interval=1.0, max_backoff=30.0):
+        self.name = name
+        self.work = work
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self.failures = 0
+
+    def wake(self):
+        """Run the work soon, without waiting for the timer."""
+        self._wake.set()
+
+    def stop(self):
+        """Ask the loop to end after the current round."""
+        self._stopped.set()
+        self._wake.set()
+
+    def run(self):
+        """Loop until stopped."""
+        while not self._stopped.is_set():
+            self.run_once()
+            pause = self.interval if not self.failures else min(
+                self.max_backoff, self.interval * 2 ** self.failures)
+            self._wake.wait(pause)
+            self._wake.clear()
+
+    def run_once(self):
+        """Drain pending work; returns False when a round failed."""
+        try:
+            while self.work() and not self._stopped.is_set():
+                pass
+        except Exception as exc:  # noqa: BLE001 - a loop must survive any failure
+            self.failures += 1
+            log.warning("%s failed (attempt %s): %s", self.name, self.failures, exc)
+            return False
+        self.failures = 0
+        return True
+
+
+class BackgroundLoop(SharedExtension):
+    """Base for container-wide loops (outbox relay, delivery sender) started with the service."""
+
+    interval = 1.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pulse = None
+
+    def work(self):
+        """One round of work; return True if more is pending."""
+        raise NotImplementedError
+
+    def start(self):
+        """Start the loop in a managed greenthread."""
+        self.pulse = Pulse(type(self).__name__, self.work, self.interval)
+        self.container.spawn_managed_thread(self.pulse.run, identifier=type(self).__name__)
+
+    def stop(self):
+        """Stop the loop."""
+        if self.pulse:
+            self.pulse.stop()
+
+    def kill(self):
+        """Stop the loop."""
+        self.stop()
+
+    def wake(self):
+        """Run the loop now."""
+        if self.pulse:
+            self.pulse.wake()

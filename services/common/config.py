@@ -1,0 +1,65 @@
+"""Configuration read from the environment, with defaults that work on one machine."""
+
+import os
+from pathlib import Path
+
+SERVICES = ("intake", "cases", "notify", "reporting")
+DEFAULT_PORTS = {"intake": 8001, "cases": 8002, "notify": 8003, "reporting": 8004}
+DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
+DEFAULT_SMTP_URL = "smtp://localhost:1025"
+DEFAULT_OFFICE_EMAIL = "vanphong@dangbokhoi.example.vn"
+
+
+def _env(env, name, default):
+    """Return a non-empty environment value or the default."""
+    value = env.get(name)
+    return value if value not in (None, "") else default
+
+
+def var_dir(env=None) -> Path:
+    """Directory for local state (SQLite files, mail, pid files)."""
+    env = os.environ if env is None else env
+    return Path(_env(env, "VAR_DIR", "var")).resolve()
+
+
+def database_url(service: str, env=None) -> str:
+    """Database URL of one service: `<SERVICE>_DATABASE_URL` or a SQLite file under var/."""
+    env = os.environ if env is None else env
+    default = f"sqlite:///{var_dir(env) / (service + '.db')}"
+    return _env(env, f"{service.upper()}_DATABASE_URL", default)
+
+
+def http_port(service: str, env=None) -> int:
+    """HTTP port of one service: `<SERVICE>_PORT`."""
+    env = os.environ if env is None else env
+    return int(_env(env, f"{service.upper()}_PORT", DEFAULT_PORTS[service]))
+
+
+def amqp_uri(env=None) -> str:
+    """The broker URL."""
+    env = os.environ if env is None else env
+    return _env(env, "AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def service_config(service: str, env=None) -> dict:
+    """Build the nameko config dict of one service from the environment."""
+    env = os.environ if env is None else env
+    return {
+        "SERVICE_NAME": service,
+        "AMQP_URI": amqp_uri(env),
+        "WEB_SERVER_ADDRESS": f"{_env(env, 'HTTP_HOST', '127.0.0.1')}:{http_port(service, env)}",
+        "DATABASE_URL": database_url(service, env),
+        "SMTP_URL": _env(env, "SMTP_URL", DEFAULT_SMTP_URL),
+        "SMTP_TIMEOUT": float(_env(env, "SMTP_TIMEOUT", "10")),
+        "OFFICE_EMAIL": _env(env, "OFFICE_EMAIL", DEFAULT_OFFICE_EMAIL),
+        "MAIL_FROM": _env(env, "MAIL_FROM", "no-reply@dangbokhoi.example.vn"),
+        "PUBLIC_URL": _env(env, "PUBLIC_URL", f"http://localhost:{http_port('intake', env)}"),
+        "HANDLER_MAX_ATTEMPTS": int(_env(env, "HANDLER_MAX_ATTEMPTS", "5")),
+        "HANDLER_RETRY_DELAY_MS": int(_env(env, "HANDLER_RETRY_DELAY_MS", "1000")),
+        "QUEUE_TYPE": _env(env, "QUEUE_TYPE", "classic"),
+        "OUTBOX_POLL_SECONDS": float(_env(env, "OUTBOX_POLL_SECONDS", "1.0")),
+        "DELIVERY_MAX_ATTEMPTS": int(_env(env, "DELIVERY_MAX_ATTEMPTS", "8")),
+        "DELIVERY_RETRY_SECONDS": float(_env(env, "DELIVERY_RETRY_SECONDS", "2")),
+        "MAX_WORKERS": int(_env(env, "MAX_WORKERS", "10")),
+        "LOG_LEVEL": _env(env, "LOG_LEVEL", "INFO"),
+    }

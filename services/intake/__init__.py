@@ -1,0 +1,1 @@
+"""intake: takes feedback in from every channel and answers tracking-code lookups."""

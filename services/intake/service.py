@@ -1,0 +1,75 @@
+"""intake's nameko entrypoints: the JSON API and the case-status follower."""
+
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from services.common.consuming import claim, handle_event
+from services.common.db import Database
+from services.common.health import HealthEndpoints
+from services.common.outbox import Outbox
+from services.common.web import NotFoundError, http, json_response, read_json
+
+from . import store
+from .domain import parse_tracking_code
+from .schemas import IDEMPOTENCY_KEY, FeedbackIn
+
+
+class IntakeService(HealthEndpoints):
+    """Takes feedback in and answers tracking-code lookups."""
+
+    name = "intake"
+    db = Database()
+    outbox = Outbox()
+
+    @http("POST", "/api/v1/feedback")
+    def submit_feedback(self, request):
+        """Accept one submission; 202 with its tracking code. Honours Idempotency-Key."""
+        raw = read_json(request)
+        feedback = FeedbackIn().load(raw)
+        key = request.headers.get("Idempotency-Key")
+        if key is not None:
+            try:
+                IDEMPOTENCY_KEY(key)
+            except ValidationError as exc:
+                raise ValidationError({"Idempotency-Key": exc.messages}) from None
+        try:
+            with self.db.transaction() as session:
+                submission, created = store.record_submission(
+                    session, self.outbox, feedback, key, raw)
+        except IntegrityError:
+            if not key:
+                raise
+            # a concurrent request with the same key won the race: answer as it did
+            with self.db.transaction() as session:
+                submission = store.replay(store.find_by_key(session, key),
+                                          store.fingerprint(raw))
+            created = False
+        code = submission.tracking_code
+        return json_response(
+            {"tracking_code": code, "status": "received",
+             "links": {"self": f"/api/v1/feedback/{code}"}},
+            status=202,
+            headers={"Location": f"/api/v1/feedback/{code}",
+                     "Idempotent-Replayed": "false" if created else "true"},
+        )
+
+    @http("GET", "/api/v1/feedback/<tracking_code>")
+    def get_feedback(self, request, tracking_code):
+        """The submission and its case's public status; never personal data."""
+        code = parse_tracking_code(tracking_code)
+        if code is None:
+            raise NotFoundError("No submission has this tracking code; check the characters.",
+                                fields={"tracking_code": ["Not a valid tracking code."]})
+        with self.db.transaction() as session:
+            submission = store.find_by_code(session, code)
+            if submission is None:
+                raise NotFoundError("No submission has this tracking code.",
+                                    fields={"tracking_code": ["Unknown tracking code."]})
+            return json_response(store.public_view(submission))
+
+    @handle_event("case_opened")
+    def follow_case_opened(self, event):
+        """Record that a submission now has a case, for the public lookup."""
+        with self.db.transaction() as session:
+            if claim(session, event):
+                store.apply_case_event(session, event)

@@ -1,0 +1,101 @@
+"""intake's persistence: record a submission with its event; follow its case's status."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from services.common.web import UnprocessableError
+
+from .domain import fingerprint, new_tracking_code
+from .models import Submission
+
+
+def find_by_key(session, key):
+    """The submission stored under an Idempotency-Key, if any."""
+    return session.scalar(select(Submission).where(Submission.idempotency_key == key))
+
+
+def find_by_code(session, code):
+    """The submission with this (canonical) tracking code, if any."""
+    return session.scalar(select(Submission).where(Submission.tracking_code == code))
+
+
+def replay(existing, request_hash):
+    """Return the earlier submission for a retried key, or refuse a different body."""
+    if existing.request_hash != request_hash:
+        raise UnprocessableError(
+            "This Idempotency-Key was already used with a different body; use a new key.",
+            fields={"Idempotency-Key": ["Already used with a different request body."]},
+            code="idempotency_key_reused")
+    return existing
+
+
+def record_submission(session, outbox, feedback, idempotency_key=None, raw=None):
+    """Store a submission and its `feedback_received` event in the caller's transaction.
+
+    Returns (submission, created). A repeated Idempotency-Key with the same body returns the
+    first submission unchanged and writes nothing.
+    """
+    request_hash = fingerprint(raw if raw is not None else feedback)
+    if idempotency_key:
+        existing = find_by_key(session, idempotency_key)
+        if existing is not None:
+            return replay(existing, request_hash), False
+    reporter = feedback.get("reporter") or {}
+    submission = Submission(
+        id=str(uuid.uuid4()), tracking_code=new_tracking_code(),
+        idempotency_key=idempotency_key, request_hash=request_hash,
+        title=feedback["title"], body=feedback["body"], category=feedback.get("category"),
+        unit_code=feedback.get("unit_code"), channel=feedback["channel"],
+        reporter_name=reporter.get("name"), reporter_contact=reporter.get("contact"),
+        consent_to_contact=bool(reporter.get("consent_to_contact")),
+        submitted_at=datetime.now(UTC), case_version=0,
+    )
+    session.add(submission)
+    session.flush()
+    outbox.emit(session, "feedback_received", {
+        "submission_id": submission.id,
+        "tracking_code": submission.tracking_code,
+        "title": submission.title,
+        "body": submission.body,
+        "category": submission.category,
+        "unit_code": submission.unit_code,
+        "channel": submission.channel,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "reporter": reporter or None,
+    }, aggregate_id=submission.id, correlation_id=submission.id)
+    return submission, True
+
+
+def apply_case_event(session, event):
+    """Keep the public status of a submission's case, ignoring stale or repeated events."""
+    payload = event.payload
+    submission = session.scalar(
+        select(Submission).where(Submission.id == payload["submission_id"]).with_for_update())
+    if submission is None or event.aggregate_version <= submission.case_version:
+        return False
+    submission.case_id = payload["case_id"]
+    submission.case_status = payload["status"]
+    submission.case_version = event.aggregate_version
+    submission.case_updated_at = event.occurred_at
+    return True
+
+
+def public_view(submission):
+    """What anyone holding the tracking code may see: never the reporter's personal data."""
+    return {
+        "tracking_code": submission.tracking_code,
+        "title": submission.title,
+        "body": submission.body,
+        "category": submission.category,
+        "unit_code": submission.unit_code,
+        "channel": submission.channel,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "status": submission.case_status or "received",
+        "case": {
+            "status": submission.case_status,
+            "updated_at": submission.case_updated_at.isoformat()
+            if submission.case_updated_at else None,
+        } if submission.case_id else None,
+    }

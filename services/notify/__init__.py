@@ -1,0 +1,1 @@
+"""notify: tells the responsible units and people, exactly once per recipient and channel."""

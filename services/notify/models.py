@@ -1,0 +1,40 @@
+"""notify's tables: one delivery per (event, recipient, channel)."""
+
+from sqlalchemy import Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.common.types import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base of notify's own tables."""
+
+    metadata = MetaData()
+
+
+metadata = Base.metadata
+
+
+class Delivery(Base):
+    """A message owed to one recipient on one channel because of one event."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("event_id", "recipient", "channel"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    event_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    recipient: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    body_text: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at = mapped_column(UtcDateTime(), nullable=False)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    correlation_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at = mapped_column(UtcDateTime(), nullable=False)
+    sent_at = mapped_column(UtcDateTime())

@@ -1,0 +1,103 @@
+"""notify's persistence: queue deliveries for an event, send what is due, record outcomes."""
+
+import logging
+import smtplib
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from .domain import recipients_for, render
+from .mailer import build_email
+from .models import Delivery
+
+log = logging.getLogger(__name__)
+
+SEND_BATCH = 50
+
+
+def queue_deliveries(session, event, settings):
+    """Create one pending delivery per recipient of the event (in the consumer's transaction)."""
+    now = datetime.now(UTC)
+    created = []
+    for recipient in recipients_for(event, settings):
+        message = render(event)
+        delivery_id = str(uuid.uuid4())
+        delivery = Delivery(
+            id=delivery_id, event_id=event.event_id, event_type=event.event_type,
+            case_id=event.payload.get("case_id"), recipient=recipient.address,
+            channel=recipient.channel, subject=message.subject, body_text=message.text,
+            body_html=message.html, message_id=f"<{delivery_id}@notify.grassroots>",
+            status="pending", attempts=0, next_attempt_at=now,
+            correlation_id=event.correlation_id, created_at=now,
+        )
+        session.add(delivery)
+        created.append(delivery)
+    session.flush()
+    return created
+
+
+def due_deliveries(session, limit=SEND_BATCH):
+    """Pending deliveries whose time has come, locked so replicas never send one twice."""
+    return session.scalars(
+        select(Delivery)
+        .where(Delivery.status == "pending", Delivery.next_attempt_at <= datetime.now(UTC))
+        .order_by(Delivery.next_attempt_at).limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+
+
+def send_due(session, mailer, settings):
+    """Send one batch of due email deliveries; returns how many were attempted."""
+    batch = due_deliveries(session)
+    if not batch:
+        return 0
+    client = None
+    try:
+        for delivery in batch:
+            try:
+                if client is None:
+                    client = mailer.open()
+                client.send_message(build_email(
+                    settings["MAIL_FROM"], delivery.recipient, delivery.subject,
+                    delivery.body_text, delivery.body_html, delivery.message_id))
+            except (OSError, smtplib.SMTPException) as exc:
+                record_failure(delivery, exc, settings)
+                client = _drop(client)
+            else:
+                delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
+                delivery.attempts += 1
+    finally:
+        _drop(client)
+        session.commit()
+    return len(batch)
+
+
+def record_failure(delivery, exc, settings):
+    """Count a failed attempt; back off exponentially, give up after the configured limit."""
+    delivery.attempts += 1
+    delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    if delivery.attempts >= int(settings["DELIVERY_MAX_ATTEMPTS"]):
+        delivery.status = "failed"
+        log.error("delivery %s to %s failed for good: %s", delivery.id, delivery.channel,
+                  delivery.last_error)
+        return
+    pause = float(settings["DELIVERY_RETRY_SECONDS"]) * 2 ** (delivery.attempts - 1)
+    delivery.next_attempt_at = datetime.now(UTC) + timedelta(seconds=min(pause, 3600))
+    log.warning("delivery %s attempt %s failed (%s); next in %.0fs", delivery.id,
+                delivery.attempts, delivery.last_error, pause)
+
+
+def _drop(client):
+    if client is not None:
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            client.close()
+    return None
+
+
+def count_by_status(session):
+    """How many deliveries are in each status."""
+    return dict(session.execute(
+        select(Delivery.status, func.count()).group_by(Delivery.status)).all())

@@ -1,0 +1,1 @@
+"""reporting: a read model built from events, reports and digests for leadership."""

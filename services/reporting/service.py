@@ -1,0 +1,28 @@
+"""reporting's nameko entrypoints."""
+
+from services.common.consuming import claim, handle_event
+from services.common.db import Database
+from services.common.health import HealthEndpoints
+from services.common.web import http, json_response
+
+from . import store
+
+
+class ReportingService(HealthEndpoints):
+    """Keeps the read model and answers report queries."""
+
+    name = "reporting"
+    db = Database()
+
+    @handle_event("case_opened")
+    def record_case_opened(self, event):
+        """Fold a new case into the read model."""
+        with self.db.transaction() as session:
+            if claim(session, event):
+                store.apply_case_opened(session, event)
+
+    @http("GET", "/api/v1/reports/summary")
+    def summary_report(self, request):
+        """Counts of cases by status."""
+        with self.db.transaction() as session:
+            return json_response({"report": "summary", **store.summary(session)})
