@@ -99,10 +99,11 @@ class FailurePublisher(SharedExtension):
                 self._close()
                 raise
 
-    def retry_later(self, message, queue_name, level):
-        """Send the message to delay level `level`; it returns to `queue_name` after the TTL."""
+    def retry_later(self, message, queue_name, attempt):
+        """Park the message for the delay after `attempt`; it then returns to `queue_name`."""
+        delay = retry_delays_ms(self.config)[attempt - 1]
         self.republish(message, Exchange(RETRY_DELAY_EXCHANGE), queue_name,
-                       {"retry-level": level, "x-attempt": level + 1})
+                       {"retry-delay-ms": delay, "x-attempt": attempt + 1})
 
     def dead_letter(self, message, queue_name, error, attempts):
         """Park the message in the dead-letter queue with why and where it failed."""

@@ -10,8 +10,17 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger(__name__)
 
 
+def engine_url(url):
+    """Pin `postgresql://` to psycopg2, the driver that cooperates with eventlet."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url, **kwargs):
     """Create an engine for PostgreSQL (pooled, pre-pinged) or an embedded SQLite file."""
+    url = engine_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs

@@ -8,7 +8,7 @@ from kombu import Connection
 from .topology import DEAD_LETTER_QUEUE, dead_letter_queue
 
 FAILURE_HEADERS = ("x-original-queue", "x-error", "x-attempts", "x-failed-at", "x-attempt",
-                   "retry-level", "x-death", "x-first-death-exchange", "x-first-death-queue",
+                   "retry-delay-ms", "x-death", "x-first-death-exchange", "x-first-death-queue",
                    "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
                    "x-last-death-reason")
 

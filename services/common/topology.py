@@ -74,21 +74,30 @@ def handler_queue(sub, config):
     )
 
 
+def delay_queue_name(delay_ms):
+    """The delay queue holding messages for `delay_ms` before they return."""
+    return f"retry.delay.{delay_ms}ms"
+
+
 def delay_queues(config):
-    """One queue per retry level; expired messages go back to their queue via retry.return."""
+    """One queue per retry delay; expired messages go back to their queue via retry.return.
+
+    Queues are named by their delay, so changing the delays declares new queues instead of
+    clashing with the arguments of existing ones.
+    """
     delay_exchange = Exchange(RETRY_DELAY_EXCHANGE, type="headers", durable=True)
-    queues = []
-    for level, delay in enumerate(retry_delays_ms(config), start=1):
-        queues.append(Queue(
-            f"retry.delay.{level}", exchange=delay_exchange,
-            binding_arguments={"x-match": "all", "retry-level": level}, durable=True,
+    return [
+        Queue(
+            delay_queue_name(delay), exchange=delay_exchange,
+            binding_arguments={"x-match": "all", "retry-delay-ms": delay}, durable=True,
             queue_arguments={
                 **_queue_arguments(config),
                 "x-message-ttl": delay,
                 "x-dead-letter-exchange": RETRY_RETURN_EXCHANGE,
             },
-        ))
-    return queues
+        )
+        for delay in sorted(set(retry_delays_ms(config)))
+    ]
 
 
 def dead_letter_queue(config):
