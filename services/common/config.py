@@ -60,6 +60,6 @@ def service_config(service: str, env=None) -> dict:
         "OUTBOX_POLL_SECONDS": float(_env(env, "OUTBOX_POLL_SECONDS", "1.0")),
         "DELIVERY_MAX_ATTEMPTS": int(_env(env, "DELIVERY_MAX_ATTEMPTS", "8")),
         "DELIVERY_RETRY_SECONDS": float(_env(env, "DELIVERY_RETRY_SECONDS", "2")),
-        "MAX_WORKERS": int(_env(env, "MAX_WORKERS", "10")),
+        "max_workers": int(_env(env, "MAX_WORKERS", "10")),
         "LOG_LEVEL": _env(env, "LOG_LEVEL", "INFO"),
     }

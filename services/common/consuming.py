@@ -28,6 +28,7 @@ from .topology import (
     RETRY_DELAY_EXCHANGE,
     declare_all,
     handler_queue,
+    retry_delays_ms,
     subscription,
 )
 

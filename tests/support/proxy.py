@@ -4,6 +4,7 @@ Cutting kills the process, which drops every connection through it, as a broker 
 does; restoring starts it again on the same port.
 """
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -20,10 +21,8 @@ def _pipe(source, sink):
         pass
     finally:
         for sock in (source, sink):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def serve(listen_port, target_port):

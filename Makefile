@@ -1,0 +1,46 @@
+# Grassroots feedback and case tracking — developer commands.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+SMTP_PORT ?= 1025
+
+.PHONY: install run test test-unit test-integration lint dlq mailsink migrate check bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip wheel "setuptools<81"
+	$(VENV)/bin/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) ## create the virtualenv with pinned dependencies
+
+run: install ## check broker and databases, migrate, run the four services (Ctrl-C stops)
+	$(PY) -m services run
+
+test: install ## run the whole test suite (needs RabbitMQ and PostgreSQL)
+	$(PY) -m pytest
+
+test-unit: install ## run only the tests that need no broker or database
+	$(PY) -m pytest -m "not integration and not e2e"
+
+lint: install ## ruff over the code and tests
+	$(VENV)/bin/ruff check .
+
+dlq: install ## list dead letters (requeue: .venv/bin/python -m services dlq requeue --all)
+	$(PY) -m services dlq list
+
+mailsink: install ## a local SMTP server on $(SMTP_PORT) that prints and keeps every email
+	$(PY) -m services.devtools.mailsink --port $(SMTP_PORT) --dir var/mail
+
+migrate: install ## upgrade every service database
+	$(PY) -m services migrate
+
+check: install ## one verdict per dependency: broker, databases, SMTP
+	$(PY) -m services check
+
+bench: install ## pipeline benchmark (needs RabbitMQ and PostgreSQL)
+	$(PY) bench/pipeline.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

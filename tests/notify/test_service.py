@@ -1,0 +1,90 @@
+"""notify in a nameko container, delivering to a real SMTP server."""
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from services.common.contracts import new_event
+from services.common.db import make_engine
+from services.notify.models import Delivery
+from tests.support.broker import publish_event
+from tests.support.mail import MailSink
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.integration
+
+OFFICE = "vanphong@dangbokhoi.example.vn"
+
+
+def case_opened(case_id="c-1"):
+    return new_event("case_opened", {
+        "case_id": case_id, "tracking_code": "ABCD-EFGH-JKM", "submission_id": "s-1",
+        "title": "Chậm trả lương tháng 10", "category": "wages", "unit_code": "CB-05",
+        "channel": "web", "priority": "normal", "status": "new",
+        "opened_at": "2026-11-23T02:15:00+00:00",
+    }, aggregate_id=case_id, correlation_id="s-1")
+
+
+def deliveries(database_url):
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Delivery.status, Delivery.attempts)).all()
+    engine.dispose()
+    return rows
+
+
+def test_new_case_emails_the_office_in_vietnamese(start_service, amqp_uri, mail_sink):
+    notify = start_service("notify", SMTP_URL=mail_sink.url, OFFICE_EMAIL=OFFICE)
+    publish_event(amqp_uri, case_opened())
+    [mail] = mail_sink.wait_for(1)
+    assert mail["To"] == OFFICE
+    assert str(mail["Subject"]) == "[Phản ánh mới] Chậm trả lương tháng 10 — mã ABCD-EFGH-JKM"
+    assert mail["Message-ID"].endswith("@notify.grassroots>")
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "Mã theo dõi: ABCD-EFGH-JKM" in text and "09:15 23/11/2026" in text
+    assert "<strong>ABCD-EFGH-JKM</strong>" in html
+    wait_until(lambda: deliveries(notify.database_url) == [("sent", 1)], message="recorded")
+    stats = requests.get(notify.url("/api/v1/deliveries/stats")).json()
+    assert stats == {"by_status": {"sent": 1}}
+
+
+def test_redelivered_event_sends_no_second_email(start_service, amqp_uri, mail_sink):
+    # one worker: events are handled in order, so the duplicate is done before the next one
+    notify = start_service("notify", SMTP_URL=mail_sink.url, OFFICE_EMAIL=OFFICE, max_workers=1)
+    envelope = case_opened()
+    publish_event(amqp_uri, envelope)
+    publish_event(amqp_uri, envelope)
+    mail_sink.wait_for(1)
+    other = case_opened("c-2")
+    publish_event(amqp_uri, other)  # a later event: once it is mailed, the duplicate is past
+    mail_sink.wait_for(2)
+    assert len(mail_sink.messages()) == 2
+    assert len(deliveries(notify.database_url)) == 2
+
+
+def test_smtp_down_then_up_delivers_every_message_once(start_service, amqp_uri, tmp_path):
+    sink = MailSink(tmp_path / "late-mail")
+    notify = start_service("notify", SMTP_URL=sink.url, OFFICE_EMAIL=OFFICE)
+    for n in range(3):
+        publish_event(amqp_uri, case_opened(f"c-{n}"))
+    wait_until(lambda: len(deliveries(notify.database_url)) == 3
+               and all(a >= 1 for _, a in deliveries(notify.database_url)),
+               message="first attempts failed")
+    assert {s for s, _ in deliveries(notify.database_url)} == {"pending"}
+    sink.start()
+    try:
+        sink.wait_for(3)
+        wait_until(lambda: {s for s, _ in deliveries(notify.database_url)} == {"sent"},
+                   message="all sent")
+        assert len(sink.messages()) == 3
+    finally:
+        sink.stop()
+
+
+def test_delivery_gives_up_after_the_limit(start_service, amqp_uri, tmp_path):
+    sink = MailSink(tmp_path / "never")
+    notify = start_service("notify", SMTP_URL=sink.url, DELIVERY_MAX_ATTEMPTS=2)
+    publish_event(amqp_uri, case_opened())
+    wait_until(lambda: deliveries(notify.database_url) == [("failed", 2)], timeout=30,
+               message="marked failed")
