@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 
 from nameko.extensions import SharedExtension
 
@@ -15,10 +16,11 @@ class Pulse:
     `work` is logged and retried after a growing pause (capped), never crashing the service.
     """
 
-    def __init__(self, name, work, interval=1.0, max_backoff=30.0):
+    def __init__(self, name, work, interval=1.0, max_backoff=30.0, coalesce=0.0):
         self.name = name
         self.work = work
         self.interval = interval
+        self.coalesce = coalesce
         self.max_backoff = max_backoff
         self._wake = threading.Event()
         self._stopped = threading.Event()
@@ -39,8 +41,11 @@ class Pulse:
             self.run_once()
             pause = self.interval if not self.failures else min(
                 self.max_backoff, self.interval * 2 ** self.failures)
-            self._wake.wait(pause)
+            woken = self._wake.wait(pause)
             self._wake.clear()
+            if woken and self.coalesce:
+                # let a burst of wake-ups gather so one round handles them together
+                time.sleep(self.coalesce)
 
     def run_once(self):
         """Drain pending work; returns False when a round failed."""
@@ -59,6 +64,7 @@ class BackgroundLoop(SharedExtension):
     """Base for container-wide loops (outbox relay, delivery sender) started with the service."""
 
     interval = 1.0
+    coalesce = 0.01
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +76,8 @@ class BackgroundLoop(SharedExtension):
 
     def start(self):
         """Start the loop in a managed greenthread."""
-        self.pulse = Pulse(type(self).__name__, self.work, self.interval)
+        self.pulse = Pulse(type(self).__name__, self.work, self.interval,
+                           coalesce=self.coalesce)
         self.container.spawn_managed_thread(self.pulse.run, identifier=type(self).__name__)
 
     def stop(self):

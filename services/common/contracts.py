@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
@@ -42,6 +43,9 @@ class EnvelopeSchema(_Open):
     aggregate_id = fields.String(required=True)
     aggregate_version = fields.Integer(required=True, validate=validate.Range(min=1))
     payload = fields.Dict(required=True)
+
+
+ENVELOPE = EnvelopeSchema()
 
 
 class ReporterSchema(_Open):
@@ -88,7 +92,12 @@ class Contract:
     event_type: str
     producer: str
     version: int
-    schema: type
+    schema_class: type
+
+    @cached_property
+    def schema(self):
+        """A shared instance of the payload schema (marshmallow schemas keep no call state)."""
+        return self.schema_class()
 
 
 CONTRACTS = {
@@ -130,7 +139,7 @@ def new_event(event_type, payload, *, aggregate_id, aggregate_version=1, cause=N
               correlation_id=None):
     """Build a wire-ready envelope (a JSON-safe dict), validating the payload on the way out."""
     contract = contract_for(event_type)
-    schema = contract.schema()
+    schema = contract.schema
     try:
         loaded = schema.load(payload)
     except ValidationError as exc:
@@ -154,7 +163,7 @@ def new_event(event_type, payload, *, aggregate_id, aggregate_version=1, cause=N
         "aggregate_version": aggregate_version,
         "payload": schema.dump(loaded),
     }
-    return EnvelopeSchema().dump(envelope)
+    return ENVELOPE.dump(envelope)
 
 
 def load_event(body):
@@ -162,16 +171,15 @@ def load_event(body):
     if not isinstance(body, dict):
         raise ContractError("?", {"_schema": ["Event body must be a JSON object."]})
     try:
-        data = EnvelopeSchema().load(body)
+        data = ENVELOPE.load(body)
     except ValidationError as exc:
         raise ContractError(body.get("event_type", "?"), exc.messages) from None
     contract = contract_for(data["event_type"])
     try:
-        payload = contract.schema().load(data["payload"])
+        payload = contract.schema.load(data["payload"])
     except ValidationError as exc:
         raise ContractError(data["event_type"], {"payload": exc.messages}) from None
-    known = set(EnvelopeSchema().fields)
-    extra = {k: v for k, v in data.items() if k not in known}
+    extra = {k: v for k, v in data.items() if k not in ENVELOPE.fields}
     return Event(
         event_id=str(data["event_id"]),
         event_type=data["event_type"],

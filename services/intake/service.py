@@ -13,6 +13,8 @@ from . import store
 from .domain import parse_tracking_code
 from .schemas import IDEMPOTENCY_KEY, FeedbackIn
 
+FEEDBACK_IN = FeedbackIn()
+
 
 class IntakeService(HealthEndpoints):
     """Takes feedback in and answers tracking-code lookups."""
@@ -25,7 +27,7 @@ class IntakeService(HealthEndpoints):
     def submit_feedback(self, request):
         """Accept one submission; 202 with its tracking code. Honours Idempotency-Key."""
         raw = read_json(request)
-        feedback = FeedbackIn().load(raw)
+        feedback = FEEDBACK_IN.load(raw)
         key = request.headers.get("Idempotency-Key")
         if key is not None:
             try:
