@@ -1,6 +1,9 @@
 """Bounded retries with back-off, then the dead-letter queue; the queue keeps flowing."""
 
 import collections
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -115,3 +118,20 @@ def test_event_breaking_its_contract_is_dead_lettered_without_retries(flaky, amq
     [(_, attempts, _, reason)] = dead_letters(amqp_uri)
     assert attempts == 1 and "ContractError" in reason
     assert sum(Switch.calls.values()) == 0
+
+
+def test_cli_lists_and_requeues_dead_letters(flaky, amqp_uri):
+    poisoned = event("poison via cli", 1)
+    publish_event(amqp_uri, poisoned)
+    wait_until(lambda: count(amqp_uri, "dead-letters") == 1, message="dead-lettered")
+    env = dict(os.environ, AMQP_URI=amqp_uri)
+    listed = subprocess.run([sys.executable, "-m", "services", "dlq", "list"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0
+    assert poisoned["event_id"] in listed.stdout and QUEUE in listed.stdout
+    Switch.healed = True
+    requeued = subprocess.run(
+        [sys.executable, "-m", "services", "dlq", "requeue", poisoned["event_id"]], env=env,
+        capture_output=True, text=True, timeout=60)
+    assert requeued.returncode == 0, requeued.stderr
+    wait_until(lambda: Switch.handled == ["poison via cli"], message="handled after requeue")
