@@ -7,15 +7,22 @@ import pytest
 import requests
 
 from services.common.config import SERVICES
+from services.common.migrations import upgrade
 from tests.support.cluster import Cluster
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def cluster(amqp_uri, make_database, mail_sink):
-    databases = {service: make_database(service) for service in SERVICES}
+@pytest.fixture(params=["postgresql", "sqlite"])
+def cluster(request, amqp_uri, make_database, mail_sink, tmp_path):
+    """All four services on PostgreSQL (production) or on SQLite files (the `make run` default)."""
+    if request.param == "postgresql":
+        databases = {service: make_database(service) for service in SERVICES}
+    else:
+        databases = {service: f"sqlite:///{tmp_path / service}.db" for service in SERVICES}
+        for service, url in databases.items():
+            upgrade(service, url)
     cluster = Cluster.for_test(amqp_uri, databases, mail_sink.url).start()
     yield cluster
     cluster.stop()
