@@ -83,6 +83,56 @@ def cmd_dlq(args):
     return 0
 
 
+def _cases_session():
+    """A unit of work and an outbox writer on the cases database, for one-off commands."""
+    from sqlalchemy.orm import sessionmaker
+
+    from services.common.db import UnitOfWork, make_engine
+    from services.common.outbox import OutboxWriter
+
+    class DeferredRelay:
+        """The running cases service's relay publishes what these commands write."""
+
+        def wake(self):
+            """Nothing to wake here."""
+
+    engine = make_engine(config.database_url("cases"))
+    return UnitOfWork(sessionmaker(engine, expire_on_commit=False)), OutboxWriter(
+        "cases", DeferredRelay())
+
+
+def cmd_load_directory(args):
+    """Create or update the directory from a file (idempotent)."""
+    from services.cases import directory
+
+    uow, outbox = _cases_session()
+    with uow.transaction() as session:
+        counts = directory.load_directory(session, outbox, args.file or directory.SAMPLE_DIRECTORY)
+    print(f"directory: {counts['created']} created, {counts['updated']} updated, "
+          f"{counts['unchanged']} unchanged")
+    return 0
+
+
+def cmd_create_user(args):
+    """Create a user; the password is read from --password or prompted for."""
+    import getpass
+
+    from services.cases import users
+    from services.common.web import ApiError
+
+    password = args.password or getpass.getpass("Password (at least 10 characters): ")
+    uow, _ = _cases_session()
+    try:
+        with uow.transaction() as session:
+            user = users.create_user(session, args.username, password, args.full_name,
+                                     args.role, args.unit, args.email)
+    except ApiError as exc:
+        print(f"error: {exc.message} {exc.fields}", file=sys.stderr)
+        return 2
+    print(f"created {user.role} {user.username} ({user.unit_code or 'no unit'})")
+    return 0
+
+
 def build_parser():
     """The argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="grassroots", description=__doc__)
@@ -102,6 +152,20 @@ def build_parser():
 
     p = sub.add_parser("check", help="check broker, databases and SMTP")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("load-directory", help="create or update units from a directory file")
+    p.add_argument("--file", help="JSON directory file (default: the shipped sample bloc)")
+    p.set_defaults(func=cmd_load_directory)
+
+    p = sub.add_parser("create-user", help="create a user of the officer console and API")
+    p.add_argument("username")
+    p.add_argument("--role", required=True,
+                   choices=["officer", "unit_head", "clerk", "leader", "admin"])
+    p.add_argument("--unit", help="unit code (required for officers and unit heads)")
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--email")
+    p.add_argument("--password", help="omit to be prompted")
+    p.set_defaults(func=cmd_create_user)
 
     p = sub.add_parser("dlq", help="list, show, requeue or purge dead letters")
     p.add_argument("action", choices=["list", "show", "requeue", "purge"])

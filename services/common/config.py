@@ -62,4 +62,12 @@ def service_config(service: str, env=None) -> dict:
         "DELIVERY_RETRY_SECONDS": float(_env(env, "DELIVERY_RETRY_SECONDS", "2")),
         "max_workers": int(_env(env, "MAX_WORKERS", "10")),
         "LOG_LEVEL": _env(env, "LOG_LEVEL", "INFO"),
+        "AUTH_SECRET": _env(env, "AUTH_SECRET", "dev-only-secret-change-me"),
+        "TOKEN_TTL_SECONDS": int(_env(env, "TOKEN_TTL_SECONDS", str(8 * 3600))),
+        "REOPEN_WINDOW_DAYS": int(_env(env, "REOPEN_WINDOW_DAYS", "30")),
+        "DEADLINE_RULES": _env(env, "DEADLINE_RULES", ""),
+        "EXTRA_DAYS_OFF": _env(env, "EXTRA_DAYS_OFF", ""),
+        "MAKE_UP_WORKING_DAYS": _env(env, "MAKE_UP_WORKING_DAYS", ""),
+        "ESCALATION_GRACE_HOURS": float(_env(env, "ESCALATION_GRACE_HOURS", "24")),
+        "DEADLINE_CHECK_SECONDS": float(_env(env, "DEADLINE_CHECK_SECONDS", "60")),
     }

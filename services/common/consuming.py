@@ -193,3 +193,14 @@ class EventConsumer(Consumer):
 
 
 handle_event = EventConsumer.decorator
+
+
+def handle_events(*event_types):
+    """Decorate one method as the handler of several event types (one queue each)."""
+
+    def decorate(method):
+        for event_type in event_types:
+            method = handle_event(event_type)(method)
+        return method
+
+    return decorate

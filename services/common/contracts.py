@@ -85,6 +85,54 @@ class CaseOpenedSchema(_Open):
     opened_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+class CaseChangedSchema(_Open):
+    """Every `case_*` event after `case_opened`: the case's state after the change and why.
+
+    Carries no reporter personal data.
+    """
+
+    case_id = fields.String(required=True)
+    tracking_code = fields.String(required=True)
+    action = fields.String(required=True)
+    status = fields.String(required=True)
+    from_status = fields.String(load_default=None, allow_none=True)
+    priority = fields.String(required=True, validate=validate.OneOf(PRIORITIES))
+    sensitivity = fields.String(load_default="normal")
+    category = fields.String(load_default=None, allow_none=True)
+    unit_code = fields.String(load_default=None, allow_none=True)
+    assigned_unit = fields.String(load_default=None, allow_none=True)
+    coordinating_units = fields.List(fields.String(), load_default=list)
+    escalation_level = fields.Integer(load_default=0)
+    escalated_units = fields.List(fields.String(), load_default=list)
+    deadline_at = fields.AwareDateTime(load_default=None, allow_none=True,
+                                       default_timezone=UTC)
+    actor_id = fields.String(required=True)
+    actor_role = fields.String(required=True)
+    details = fields.Dict(load_default=dict)
+
+
+class UnitSchema(_Open):
+    """`unit_updated`: a directory unit as it now stands (organisational contacts only)."""
+
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    sector = fields.String(load_default=None, allow_none=True)
+    parent = fields.String(load_default=None, allow_none=True)
+    emails = fields.List(fields.String(), load_default=list)
+    webhook_url = fields.String(load_default=None, allow_none=True)
+    head_name = fields.String(load_default=None, allow_none=True)
+    head_title = fields.String(load_default=None, allow_none=True)
+    active = fields.Boolean(required=True)
+
+
+CASE_CHANGE_EVENTS = (
+    "case_assigned", "case_transferred", "case_status_changed", "case_commented",
+    "case_overdue", "case_escalated", "case_resolved", "case_closed", "case_reopened",
+    "case_merged",
+)
+
+
 @dataclass(frozen=True)
 class Contract:
     """One event type: who produces it, its current version and its payload schema."""
@@ -105,6 +153,8 @@ CONTRACTS = {
     for c in (
         Contract("feedback_received", "intake", 1, FeedbackReceivedSchema),
         Contract("case_opened", "cases", 1, CaseOpenedSchema),
+        *(Contract(name, "cases", 1, CaseChangedSchema) for name in CASE_CHANGE_EVENTS),
+        Contract("unit_updated", "cases", 1, UnitSchema),
     )
 }
 

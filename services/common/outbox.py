@@ -15,7 +15,7 @@ from .background import BackgroundLoop
 from .contracts import CONTRACTS, new_event
 from .db import Engine
 from .tables import outbox
-from .topology import declare_all, event_exchange
+from .topology import declare_all, event_exchange, has_subscribers
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +60,19 @@ class BrokerPublisher:
         self.connection, self.producer = connection, connection.Producer(channel)
 
     def publish(self, exchange, routing_key, body, headers=None, message_id=None):
-        """Publish one persistent, mandatory message and wait for the broker's confirm."""
+        """Publish one persistent message and wait for the broker's confirm.
+
+        Events that have subscribers are published `mandatory`: if no queue took one, the
+        broker returns it, the publish fails and the row stays unsent.
+        """
         if self.producer is None:
             self._connect()
         try:
             self.producer.publish(
                 body, exchange=exchange, routing_key=routing_key,
                 content_type="application/json", content_encoding="utf-8",
-                delivery_mode=2, mandatory=True, headers=headers or {},
+                delivery_mode=2, mandatory=has_subscribers(routing_key),
+                headers=headers or {},
                 message_id=message_id, retry=False,
             )
         except Exception:

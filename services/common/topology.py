@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kombu import Exchange, Queue, binding
 
-from .contracts import CONTRACTS
+from .contracts import CASE_CHANGE_EVENTS, CONTRACTS
 
 DEAD_LETTER_QUEUE = "dead-letters"
 RETRY_DELAY_EXCHANGE = "retry.delay"
@@ -33,6 +33,8 @@ SUBSCRIPTIONS = (
     Subscription("case_opened", "intake"),
     Subscription("case_opened", "notify"),
     Subscription("case_opened", "reporting"),
+    *(Subscription(event_type, consumer) for event_type in CASE_CHANGE_EVENTS
+      for consumer in ("intake", "reporting")),
 )
 
 
@@ -42,6 +44,11 @@ def subscription(event_type, consumer):
         if sub.event_type == event_type and sub.consumer == consumer:
             return sub
     raise LookupError(f"{consumer} is not subscribed to {event_type} in topology.SUBSCRIPTIONS")
+
+
+def has_subscribers(event_type):
+    """True when some service consumes this event type."""
+    return any(sub.event_type == event_type for sub in SUBSCRIPTIONS)
 
 
 def event_exchange(producer):

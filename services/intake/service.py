@@ -3,7 +3,8 @@
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from services.common.consuming import claim, handle_event
+from services.common.consuming import claim, handle_events
+from services.common.contracts import CASE_CHANGE_EVENTS
 from services.common.db import Database
 from services.common.health import HealthEndpoints
 from services.common.outbox import Outbox
@@ -69,9 +70,9 @@ class IntakeService(HealthEndpoints):
                                     fields={"tracking_code": ["Unknown tracking code."]})
             return json_response(store.public_view(submission))
 
-    @handle_event("case_opened")
-    def follow_case_opened(self, event):
-        """Record that a submission now has a case, for the public lookup."""
+    @handle_events("case_opened", *CASE_CHANGE_EVENTS)
+    def follow_case(self, event):
+        """Keep each submission's public case status current, for the public lookup."""
         with self.db.transaction() as session:
             if claim(session, event):
                 store.apply_case_event(session, event)

@@ -71,8 +71,9 @@ def record_submission(session, outbox, feedback, idempotency_key=None, raw=None)
 def apply_case_event(session, event):
     """Keep the public status of a submission's case, ignoring stale or repeated events."""
     payload = event.payload
-    submission = session.scalar(
-        select(Submission).where(Submission.id == payload["submission_id"]).with_for_update())
+    match = (Submission.id == payload["submission_id"]) if payload.get("submission_id") \
+        else (Submission.case_id == payload["case_id"])
+    submission = session.scalar(select(Submission).where(match).with_for_update())
     if submission is None or event.aggregate_version <= submission.case_version:
         return False
     submission.case_id = payload["case_id"]

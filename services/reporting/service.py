@@ -1,6 +1,7 @@
 """reporting's nameko entrypoints."""
 
-from services.common.consuming import claim, handle_event
+from services.common.consuming import claim, handle_events
+from services.common.contracts import CASE_CHANGE_EVENTS
 from services.common.db import Database
 from services.common.health import HealthEndpoints
 from services.common.web import http, json_response
@@ -14,12 +15,12 @@ class ReportingService(HealthEndpoints):
     name = "reporting"
     db = Database()
 
-    @handle_event("case_opened")
-    def record_case_opened(self, event):
-        """Fold a new case into the read model."""
+    @handle_events("case_opened", *CASE_CHANGE_EVENTS)
+    def record_case_event(self, event):
+        """Fold a case event into the read model (idempotent, newest version wins)."""
         with self.db.transaction() as session:
             if claim(session, event):
-                store.apply_case_opened(session, event)
+                store.apply_case_event(session, event)
 
     @http("GET", "/api/v1/reports/summary")
     def summary_report(self, request):

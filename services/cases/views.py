@@ -1,0 +1,84 @@
+"""Read side of cases: list with filters and paging, detail with history and comments."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from services.common.text import fold
+
+from . import workflow
+from .access import visible_filter
+from .models import Case, CaseHistory, Comment
+from .store import case_state
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def case_summary(case, now=None):
+    """A case as the list shows it (no reporter personal data)."""
+    now = now or datetime.now(UTC)
+    return {
+        "id": case.id, "tracking_code": case.tracking_code, "title": case.title,
+        "status": case.status, "priority": case.priority, "sensitivity": case.sensitivity,
+        "category": case.category, "unit_code": case.unit_code, "channel": case.channel,
+        "assigned_unit": case.assigned_unit,
+        "coordinating_units": list(case.coordinating_units or []),
+        "escalation_level": case.escalation_level, "deadline_at": _iso(case.deadline_at),
+        "overdue": bool(case.deadline_at and case.deadline_at < now
+                        and case.status in ("new", "assigned", "in_progress")),
+        "opened_at": _iso(case.opened_at), "updated_at": _iso(case.updated_at),
+        "version": case.version,
+    }
+
+
+def list_cases(session, principal, filters, now=None):
+    """Visible cases matching the filters, soonest deadline first; returns (items, total)."""
+    now = now or datetime.now(UTC)
+    query = visible_filter(select(Case), principal)
+    if filters.get("status"):
+        query = query.where(Case.status.in_(filters["status"].split(",")))
+    if filters.get("unit"):
+        query = query.where(Case.assigned_unit == filters["unit"])
+    if filters.get("category"):
+        query = query.where(Case.category == filters["category"])
+    if filters.get("priority"):
+        query = query.where(Case.priority == filters["priority"])
+    if filters.get("overdue") is not None:
+        late = (Case.deadline_at < now) & Case.status.in_(("new", "assigned", "in_progress"))
+        query = query.where(late if filters["overdue"] else ~late)
+    if filters.get("q"):
+        for word in fold(filters["q"]).split():
+            query = query.where(Case.search_text.contains(word, autoescape=True))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    page, per_page = filters.get("page", 1), filters.get("per_page", 50)
+    rows = session.scalars(query.order_by(Case.deadline_at.asc().nulls_last(), Case.id)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return [case_summary(c, now) for c in rows], total
+
+
+def case_detail(session, case, principal, reopen_settings, now=None):
+    """A case with its body, history, comments the viewer may read, and allowed actions."""
+    now = now or datetime.now(UTC)
+    history = session.scalars(select(CaseHistory).where(CaseHistory.case_id == case.id)
+                              .order_by(CaseHistory.version)).all()
+    comments = session.scalars(select(Comment).where(Comment.case_id == case.id)
+                               .order_by(Comment.id)).all()
+    actor = workflow.Actor(principal.user_id, principal.role, principal.unit_code)
+    detail = case_summary(case, now)
+    detail.update({
+        "body": case.body, "resolution": case.resolution, "merged_into": case.merged_into,
+        "resolved_at": _iso(case.resolved_at), "closed_at": _iso(case.closed_at),
+        "history": [{"version": h.version, "action": h.action, "actor": h.actor,
+                     "actor_role": h.actor_role, "at": _iso(h.at), "from_status": h.from_status,
+                     "to_status": h.to_status, "details": h.details} for h in history],
+        "comments": [{"author": c.author_name, "text": c.text, "public": c.public,
+                      "at": _iso(c.at)} for c in comments],
+        "allowed_actions": workflow.allowed_actions(case_state(case), actor, now,
+                                                    reopen_settings),
+    })
+    if principal.role in ("clerk", "leader"):
+        detail["reporter"] = {"name": case.reporter_name, "contact": case.reporter_contact,
+                              "consent_to_contact": case.consent_to_contact}
+    return detail
