@@ -18,8 +18,9 @@ install: $(STAMP) ## create the virtualenv with pinned dependencies
 run: install ## check broker and databases, migrate, run the four services (Ctrl-C stops)
 	$(PY) -m services run
 
-test: install ## run the whole test suite (needs RabbitMQ and PostgreSQL)
-	$(PY) -m pytest
+test: install ## run the whole test suite (needs RabbitMQ, PostgreSQL and /usr/bin/chromium)
+	$(PY) -m pytest -m "not browser"
+	TEST_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser tests/browser
 
 test-unit: install ## run only the tests that need no broker or database
 	$(PY) -m pytest -m "not integration and not e2e"

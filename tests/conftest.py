@@ -1,15 +1,19 @@
 """Shared fixtures: real PostgreSQL databases, RabbitMQ vhosts, SMTP sink and service containers.
 
-nameko needs a green process: monkey-patch before anything else is imported.
+nameko needs a green process: monkey-patch before anything else is imported. Browser tests
+drive Chromium through Playwright, which does not survive eventlet; they run in a second
+pytest process with TEST_WITHOUT_EVENTLET=1 and talk to services running as processes.
 """
 
+import os
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 import eventlet  # noqa: E402
 
-eventlet.monkey_patch()
+if not os.environ.get("TEST_WITHOUT_EVENTLET"):
+    eventlet.monkey_patch()
 
 import pytest  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402

@@ -13,6 +13,7 @@ from services.common.web import ApiError, http, json_response, read_json
 
 from . import directory, store, users, views
 from .categories import CATEGORIES, propose_assignee
+from .console import ConsolePages
 from .models import Unit, User
 from .schemas import ActionIn, CaseQuery, LoginIn, UnitIn, UserIn
 
@@ -61,7 +62,7 @@ def query_args(request):
     return {key: request.args.get(key) for key in request.args}
 
 
-class CasesService(HealthEndpoints):
+class CasesService(ConsolePages, HealthEndpoints):
     """Owns the case lifecycle, the directory, categories, deadlines and users."""
 
     name = "cases"

@@ -8,12 +8,20 @@ from services.common.text import fold
 
 from . import workflow
 from .access import visible_filter
-from .models import Case, CaseHistory, Comment
+from .calendar import VIETNAM
+from .models import Case, CaseHistory, Comment, User
 from .store import case_state
+
+SYSTEM_NAMES = {"system": "Hệ thống"}
 
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def _local(value):
+    """A time as people read it here: Vietnam's zone, day first."""
+    return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
 def case_summary(case, now=None):
@@ -26,6 +34,7 @@ def case_summary(case, now=None):
         "assigned_unit": case.assigned_unit,
         "coordinating_units": list(case.coordinating_units or []),
         "escalation_level": case.escalation_level, "deadline_at": _iso(case.deadline_at),
+        "deadline_local": _local(case.deadline_at),
         "overdue": bool(case.deadline_at and case.deadline_at < now
                         and case.status in ("new", "assigned", "in_progress")),
         "opened_at": _iso(case.opened_at), "updated_at": _iso(case.updated_at),
@@ -66,15 +75,19 @@ def case_detail(session, case, principal, reopen_settings, now=None):
     comments = session.scalars(select(Comment).where(Comment.case_id == case.id)
                                .order_by(Comment.id)).all()
     actor = workflow.Actor(principal.user_id, principal.role, principal.unit_code)
+    names = dict(session.execute(select(User.id, User.full_name).where(
+        User.id.in_({h.actor for h in history}))).all())
     detail = case_summary(case, now)
     detail.update({
         "body": case.body, "resolution": case.resolution, "merged_into": case.merged_into,
         "resolved_at": _iso(case.resolved_at), "closed_at": _iso(case.closed_at),
         "history": [{"version": h.version, "action": h.action, "actor": h.actor,
-                     "actor_role": h.actor_role, "at": _iso(h.at), "from_status": h.from_status,
+                     "actor_name": names.get(h.actor, SYSTEM_NAMES.get(h.actor, h.actor)),
+                     "actor_role": h.actor_role,
+                     "at": _iso(h.at), "at_local": _local(h.at), "from_status": h.from_status,
                      "to_status": h.to_status, "details": h.details} for h in history],
         "comments": [{"author": c.author_name, "text": c.text, "public": c.public,
-                      "at": _iso(c.at)} for c in comments],
+                      "at": _iso(c.at), "at_local": _local(c.at)} for c in comments],
         "allowed_actions": workflow.allowed_actions(case_state(case), actor, now,
                                                     reopen_settings),
     })
