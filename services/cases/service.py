@@ -14,11 +14,13 @@ from services.common.web import ApiError, http, json_response, read_json
 from . import directory, store, users, views
 from .categories import CATEGORIES, propose_assignee
 from .console import ConsolePages
+from .openapi import document
 from .models import Unit, User
 from .schemas import ActionIn, CaseQuery, LoginIn, UnitIn, UserIn
 
 ACTION_IN, CASE_QUERY, LOGIN_IN = ActionIn(), CaseQuery(), LoginIn()
 UNIT_IN, UNIT_PATCH, USER_IN = UnitIn(), UnitIn(partial=True), UserIn()
+OPENAPI = document()
 
 
 class DeadlineWatch(BackgroundLoop):
@@ -81,6 +83,11 @@ class CasesService(ConsolePages, HealthEndpoints):
         with self.db.transaction() as session:
             if claim(session, event):
                 store.open_case(session, self.outbox, event, self.rules)
+
+    @http("GET", "/api/v1/openapi.json")
+    def openapi(self, request):
+        """The OpenAPI document of this API."""
+        return json_response(OPENAPI)
 
     @http("POST", "/api/v1/auth/token")
     def login(self, request):
