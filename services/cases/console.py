@@ -20,7 +20,7 @@ from services.common.web import ApiError, http
 
 from . import store, users, views
 from .categories import propose_assignee
-from .console_texts import ACTION_FIELDS, TEXTS
+from .console_texts import ACTION_FIELDS, CHOICES, TEXTS
 from .models import Unit
 
 SESSION_COOKIE = "session"
@@ -124,7 +124,7 @@ class ConsolePages:
             return self._page(request, "error.html", exc.status, viewer=viewer,
                               message=exc.message)
         return self._page(request, "case.html", status, viewer=viewer, case=detail,
-                          fields=ACTION_FIELDS, error=error, notice=notice)
+                          fields=ACTION_FIELDS, choices=CHOICES, error=error, notice=notice)
 
     @http("POST", "/console/cases/<case_id>/actions/<action>")
     def console_act(self, request, case_id, action):

@@ -60,6 +60,12 @@ TEXTS = {
     "field.coordinating_units": {"vi": "Đơn vị phối hợp (mã, cách nhau dấu phẩy)",
                                  "en": "Coordinating units (codes, comma-separated)"},
     "field.reason": {"vi": "Lý do", "en": "Reason"},
+    "field.priority": {"vi": "Mức độ", "en": "Priority"},
+    "field.sensitivity": {"vi": "Độ mật", "en": "Sensitivity"},
+    "sensitivity.normal": {"vi": "Thường", "en": "Normal"},
+    "sensitivity.restricted": {"vi": "Hạn chế (đơn vị và lãnh đạo)",
+                               "en": "Restricted (unit and leadership)"},
+    "sensitivity.confidential": {"vi": "Mật (chỉ lãnh đạo)", "en": "Confidential (leaders)"},
     "field.into_case_id": {"vi": "Mã hồ sơ gộp vào", "en": "Case to merge into"},
     "field.question": {"vi": "Nội dung cần bổ sung", "en": "Question"},
     "field.note": {"vi": "Ghi chú", "en": "Note"},
@@ -67,8 +73,12 @@ TEXTS = {
     "field.text": {"vi": "Ý kiến", "en": "Comment"},
 }
 
+CHOICES = {"priority": ("normal", "urgent", "hot"),
+           "sensitivity": ("normal", "restricted", "confidential")}
+
 ACTION_FIELDS = {
-    "assign": ("unit_code", "coordinating_units"), "reject": ("reason",),
+    "assign": ("unit_code", "coordinating_units", "priority", "sensitivity"),
+    "reject": ("reason",),
     "merge": ("into_case_id",), "accept": (), "transfer": ("unit_code", "reason"),
     "request_info": ("question",), "provide_info": ("note",), "resolve": ("resolution",),
     "confirm": (), "reject_resolution": ("reason",), "reopen": ("reason",),

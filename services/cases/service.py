@@ -14,8 +14,8 @@ from services.common.web import ApiError, http, json_response, read_json
 from . import directory, store, users, views
 from .categories import CATEGORIES, propose_assignee
 from .console import ConsolePages
-from .openapi import document
 from .models import Unit, User
+from .openapi import document
 from .schemas import ActionIn, CaseQuery, LoginIn, UnitIn, UserIn
 
 ACTION_IN, CASE_QUERY, LOGIN_IN = ActionIn(), CaseQuery(), LoginIn()

@@ -164,7 +164,11 @@ def _check_references(session, case, action, params):
 
 
 def _apply_clock(case, decision, now, rules):
-    """Deadline effects: pause in awaiting_info, extend on resume, restart on reopen."""
+    """Deadline effects: priority set at triage, pause in awaiting_info, extend on resume,
+    restart on reopen."""
+    if "priority" in decision.changes:
+        days = deadline_days(case.priority, case.category, rules.deadline_rules)
+        case.deadline_at = rules.calendar.add_working_days(case.opened_at, days)
     if decision.to_status == "awaiting_info":
         case.paused_at = now
     elif decision.from_status == "awaiting_info" and case.paused_at:

@@ -26,6 +26,8 @@ ACTIONS = ("assign", "reject", "merge", "accept", "transfer", "request_info", "p
 STATES = ("new", "assigned", "in_progress", "awaiting_info", "resolved", "closed", "rejected",
           "merged")
 OPEN_STATES = frozenset({"new", "assigned", "in_progress", "awaiting_info", "resolved"})
+PRIORITIES = ("normal", "urgent", "hot")
+SENSITIVITIES = ("normal", "restricted", "confidential")
 TERMINAL_STATES = frozenset({"rejected", "merged"})
 
 OFFICER, UNIT_HEAD, CLERK, LEADER, ADMIN, SYSTEM = (
@@ -227,15 +229,29 @@ def _within_window(case, now, settings):
     return now - case.closed_at <= timedelta(days=settings.reopen_window_days)
 
 
+def _choice(params, name, allowed):
+    """An optional parameter that must be one of `allowed`; None when absent or blank."""
+    value = _text(params, name)
+    if value is not None and value not in allowed:
+        raise InvalidFieldError(f"{name} must be one of {', '.join(allowed)}.",
+                                {name: [f"One of: {', '.join(allowed)}."]})
+    return value
+
+
 def _assign(case, values, params, now, settings):
-    """Set the lead unit and the coordinating units."""
+    """Set the lead and coordinating units; triage may also set priority and sensitivity."""
     unit = values["unit_code"]
     coordinating = _unit_list(params.get("coordinating_units"), "coordinating_units")
     if unit in coordinating:
         raise InvalidFieldError("The assigned unit cannot also coordinate.",
                                 {"coordinating_units": ["Must not contain the assigned unit."]})
     changes = {"assigned_unit": unit, "coordinating_units": coordinating}
-    return changes, {"unit_code": unit, "coordinating_units": list(coordinating)}
+    details = {"unit_code": unit, "coordinating_units": list(coordinating)}
+    for name, allowed in (("priority", PRIORITIES), ("sensitivity", SENSITIVITIES)):
+        value = _choice(params, name, allowed)
+        if value is not None:
+            changes[name] = details[name] = value
+    return changes, details
 
 
 def _merge(case, values, params, now, settings):

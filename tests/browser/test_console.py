@@ -39,9 +39,11 @@ def test_clerk_assigns_officer_resolves_head_confirms(system, browser, tmp_path)
     assert XSS in page.inner_text("#body")
     assert page.evaluate("window.__xss") is None
     page.fill("#assign-unit_code", "DB-001")
+    page.select_option("#assign-priority", "urgent")
     page.click("button[value=assign]")
     page.wait_for_selector(".notice")
     assert page.inner_text("#status") == "Đã giao"
+    assert page.inner_text("#priority") == "Khẩn"
     sign_out(page)
 
     sign_in(page, base, "canbo")

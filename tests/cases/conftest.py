@@ -1,6 +1,7 @@
 """Fixtures for the cases API: a running service, a small directory, one user per role."""
 
 import time
+import uuid
 
 import pytest
 import requests
@@ -91,7 +92,8 @@ class CasesApi:
                unit_code="DB-001", n=1):
         """Publish a feedback_received event and wait for its case; returns the case id."""
         envelope = new_event("feedback_received", {
-            "submission_id": f"s-{title}-{n}", "tracking_code": f"ABCD-EFGH-{n:03d}",
+            "submission_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{title}-{n}")),
+            "tracking_code": f"ABCD-EFGH-{n:03d}",
             "title": title, "body": "Khu tập thể không có nước, đề nghị xử lý.",
             "category": category, "unit_code": unit_code, "channel": "web",
             "submitted_at": "2026-11-23T01:00:00+00:00",

@@ -124,3 +124,14 @@ def test_users_api_is_for_admins(cases_api):
     assert cases_api.get("/api/v1/users", "clerk").status_code == 403
     names = [u["username"] for u in cases_api.get("/api/v1/users", "admin").json()["items"]]
     assert "cb-new" in names
+
+
+def test_triage_as_hot_shortens_the_deadline_to_one_working_day(cases_api):
+    case_id = cases_api.submit(title="Tụ tập đông người trước cổng công ty")
+    normal_deadline = cases_api.case(case_id)["deadline_at"]
+    bad = cases_api.act(case_id, "assign", "clerk", 1, unit_code="CB-001", priority="critical")
+    assert bad.status_code == 422 and "priority" in bad.json()["fields"]
+    hot = cases_api.act(case_id, "assign", "clerk", 1, unit_code="CB-001", priority="hot")
+    assert hot.status_code == 200, hot.text
+    assert hot.json()["priority"] == "hot"
+    assert hot.json()["deadline_at"] < normal_deadline
