@@ -10,7 +10,7 @@ from . import workflow
 from .access import visible_filter
 from .calendar import VIETNAM
 from .models import Case, CaseHistory, Comment, User
-from .store import case_state
+from .store import CLOCK_RUNNING, case_state
 
 SYSTEM_NAMES = {"system": "Hệ thống"}
 
@@ -36,7 +36,7 @@ def case_summary(case, now=None):
         "escalation_level": case.escalation_level, "deadline_at": _iso(case.deadline_at),
         "deadline_local": _local(case.deadline_at),
         "overdue": bool(case.deadline_at and case.deadline_at < now
-                        and case.status in ("new", "assigned", "in_progress")),
+                        and case.status in CLOCK_RUNNING),
         "opened_at": _iso(case.opened_at), "updated_at": _iso(case.updated_at),
         "version": case.version,
     }
@@ -55,7 +55,7 @@ def list_cases(session, principal, filters, now=None):
     if filters.get("priority"):
         query = query.where(Case.priority == filters["priority"])
     if filters.get("overdue") is not None:
-        late = (Case.deadline_at < now) & Case.status.in_(("new", "assigned", "in_progress"))
+        late = (Case.deadline_at < now) & Case.status.in_(CLOCK_RUNNING)
         query = query.where(late if filters["overdue"] else ~late)
     if filters.get("q"):
         for word in fold(filters["q"]).split():

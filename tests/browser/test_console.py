@@ -27,6 +27,13 @@ def open_case(page, code):
     page.wait_for_selector("#tracking-code")
 
 
+def take(page, action, expected_status):
+    """Press an action's button and check the case's new status."""
+    page.click(f"button[value={action}]")
+    page.wait_for_selector(".notice")
+    assert page.inner_text("#status") == expected_status
+
+
 def test_clerk_assigns_officer_resolves_head_confirms(system, browser, tmp_path):
     code = submit(system, "Đề nghị hỗ trợ công nhân bị tai nạn lao động",
                   f"Công nhân phân xưởng 2 bị thương.\n{XSS}")
@@ -40,28 +47,20 @@ def test_clerk_assigns_officer_resolves_head_confirms(system, browser, tmp_path)
     assert page.evaluate("window.__xss") is None
     page.fill("#assign-unit_code", "DB-001")
     page.select_option("#assign-priority", "urgent")
-    page.click("button[value=assign]")
-    page.wait_for_selector(".notice")
-    assert page.inner_text("#status") == "Đã giao"
+    take(page, "assign", "Đã giao")
     assert page.inner_text("#priority") == "Khẩn"
     sign_out(page)
 
     sign_in(page, base, "canbo")
     open_case(page, code)
-    page.click("button[value=accept]")
-    page.wait_for_selector(".notice")
-    assert page.inner_text("#status") == "Đang xử lý"
+    take(page, "accept", "Đang xử lý")
     page.fill("#resolve-resolution", "Công đoàn đã thăm hỏi, hỗ trợ 5 triệu đồng.")
-    page.click("button[value=resolve]")
-    page.wait_for_selector(".notice")
-    assert page.inner_text("#status") == "Đã xử lý, chờ xác nhận"
+    take(page, "resolve", "Đã xử lý, chờ xác nhận")
     sign_out(page)
 
     sign_in(page, base, "truongdv")
     open_case(page, code)
-    page.click("button[value=confirm]")
-    page.wait_for_selector(".notice")
-    assert page.inner_text("#status") == "Đã kết thúc"
+    take(page, "confirm", "Đã kết thúc")
     history = page.inner_text("#history")
     for step in ("Mở hồ sơ", "Giao xử lý", "Tiếp nhận", "Báo cáo kết quả", "Xác nhận kết thúc"):
         assert step in history
