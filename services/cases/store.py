@@ -70,7 +70,8 @@ def case_state(case):
 def change_payload(case, decision, actor):
     """The payload of a `case_*` event after an action (no reporter personal data)."""
     return {
-        "case_id": case.id, "tracking_code": case.tracking_code, "action": decision.action,
+        "case_id": case.id, "tracking_code": case.tracking_code, "title": case.title,
+        "action": decision.action,
         "status": case.status, "from_status": decision.from_status, "priority": case.priority,
         "sensitivity": case.sensitivity, "category": case.category, "unit_code": case.unit_code,
         "assigned_unit": case.assigned_unit,

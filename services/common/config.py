@@ -52,6 +52,7 @@ def service_config(service: str, env=None) -> dict:
         "SMTP_URL": _env(env, "SMTP_URL", DEFAULT_SMTP_URL),
         "SMTP_TIMEOUT": float(_env(env, "SMTP_TIMEOUT", "10")),
         "OFFICE_EMAIL": _env(env, "OFFICE_EMAIL", DEFAULT_OFFICE_EMAIL),
+        "LEADERSHIP_EMAIL": _env(env, "LEADERSHIP_EMAIL", ""),
         "MAIL_FROM": _env(env, "MAIL_FROM", "no-reply@dangbokhoi.example.vn"),
         "PUBLIC_URL": _env(env, "PUBLIC_URL", f"http://localhost:{http_port('intake', env)}"),
         "HANDLER_MAX_ATTEMPTS": int(_env(env, "HANDLER_MAX_ATTEMPTS", "5")),

@@ -93,6 +93,7 @@ class CaseChangedSchema(_Open):
 
     case_id = fields.String(required=True)
     tracking_code = fields.String(required=True)
+    title = fields.String(load_default=None, allow_none=True)
     action = fields.String(required=True)
     status = fields.String(required=True)
     from_status = fields.String(load_default=None, allow_none=True)

@@ -35,6 +35,9 @@ SUBSCRIPTIONS = (
     Subscription("case_opened", "reporting"),
     *(Subscription(event_type, consumer) for event_type in CASE_CHANGE_EVENTS
       for consumer in ("intake", "reporting")),
+    *(Subscription(event_type, "notify") for event_type in (
+        "case_assigned", "case_transferred", "case_overdue", "case_escalated",
+        "case_reopened", "case_commented", "case_resolved", "unit_updated")),
 )
 
 

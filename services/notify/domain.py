@@ -1,4 +1,8 @@
-"""Who hears what, and how each message reads. No framework imports."""
+"""Who hears what, and how each message reads. No framework imports.
+
+`RULES` is the one place that says who is told of each event: a function per event type that
+returns recipients, given the event, the settings and a lookup of directory units.
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +17,21 @@ TEMPLATES = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=False,
 )
+STATUS_NAMES = {
+    "new": "Mới tiếp nhận", "assigned": "Đã giao", "in_progress": "Đang xử lý",
+    "awaiting_info": "Chờ bổ sung thông tin", "resolved": "Đã xử lý, chờ xác nhận",
+    "closed": "Đã kết thúc", "rejected": "Không thụ lý", "merged": "Đã gộp",
+}
+HEADLINES = {
+    "case_assigned": ("Giao xử lý", "Đơn vị được giao chủ trì (hoặc phối hợp) xử lý phản ánh sau."),
+    "case_transferred": ("Chuyển đơn vị", "Phản ánh sau đã được chuyển đơn vị xử lý."),
+    "case_overdue": ("Quá hạn", "Phản ánh sau đã quá hạn xử lý; đề nghị khẩn trương giải quyết."),
+    "case_escalated": ("Báo cáo cấp trên", "Phản ánh sau được báo cáo lên cấp trên để chỉ đạo."),
+    "case_reopened": ("Mở lại", "Phản ánh sau đã được mở lại để xử lý tiếp."),
+    "case_commented": ("Ý kiến mới", "Có ý kiến mới về phản ánh sau."),
+    "case_resolved": ("Đã xử lý",
+                      "Đơn vị đã báo cáo kết quả xử lý phản ánh sau; đề nghị xác nhận."),
+}
 
 
 @dataclass(frozen=True)
@@ -21,6 +40,7 @@ class Recipient:
 
     address: str
     channel: str = "email"
+    name: str = "Văn phòng Đảng ủy Khối"
 
 
 @dataclass(frozen=True)
@@ -32,22 +52,84 @@ class Message:
     html: str
 
 
-def recipients_for(event, settings):
-    """The recipients of an event, by the rules in one place."""
-    rules = {
-        "case_opened": lambda: [Recipient(settings["OFFICE_EMAIL"])],
-    }
-    rule = rules.get(event.event_type)
-    return rule() if rule else []
+def _office(settings):
+    return [Recipient(settings["OFFICE_EMAIL"])]
 
 
-def render(event):
-    """Render an event's email from its templates, with times shown in Vietnam's zone."""
-    context = dict(event.payload)
-    for key in ("opened_at",):
-        if context.get(key) is not None:
-            context[key] = context[key].astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
-    name = f"email/{event.event_type}"
+def _leadership(settings):
+    address = settings.get("LEADERSHIP_EMAIL")
+    return [Recipient(address, name="Thường trực Đảng ủy Khối")] if address else []
+
+
+def _unit(units, code):
+    """The email recipients of a unit, if it is known and active."""
+    unit = units(code) if code else None
+    if not unit or not unit.get("active", True):
+        return []
+    return [Recipient(address, name=unit["name"]) for address in unit.get("emails") or []]
+
+
+def _assigned(event, units):
+    return _unit(units, event.payload.get("assigned_unit"))
+
+
+RULES = {
+    "case_opened": lambda e, s, u: _office(s) + (
+        _leadership(s) if e.payload.get("priority") == "hot" else []),
+    "case_assigned": lambda e, s, u: _assigned(e, u) + [
+        r for code in e.payload.get("coordinating_units") or [] for r in _unit(u, code)],
+    "case_transferred": lambda e, s, u: _unit(u, (e.payload.get("details") or {}).get(
+        "from_unit")) + _assigned(e, u),
+    "case_overdue": lambda e, s, u: _assigned(e, u) + _office(s),
+    "case_escalated": lambda e, s, u: [
+        r for code in (e.payload.get("escalated_units") or [])[-1:] for r in _unit(u, code)
+    ] + _leadership(s) + _office(s),
+    "case_reopened": lambda e, s, u: _assigned(e, u),
+    "case_commented": lambda e, s, u: _assigned(e, u) if (
+        e.payload.get("details") or {}).get("public") else [],
+    "case_resolved": lambda e, s, u: _office(s),
+}
+
+
+def recipients_for(event, settings, units=lambda code: None):
+    """The recipients of an event by RULES, each address once."""
+    rule = RULES.get(event.event_type)
+    unique = {}
+    for recipient in rule(event, settings, units) if rule else []:
+        unique.setdefault((recipient.address.lower(), recipient.channel), recipient)
+    return list(unique.values())
+
+
+def _local(value):
+    return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if value else None
+
+
+def render(event, recipient=None, units=lambda code: None):
+    """Render an event's email, with times in Vietnam's zone and unit names resolved."""
+    if event.event_type == "case_opened":
+        context = dict(event.payload)
+        context["opened_at"] = _local(context["opened_at"])
+        name = "email/case_opened"
+    else:
+        payload = event.payload
+        details = payload.get("details") or {}
+        headline, lead = HEADLINES.get(event.event_type, ("Cập nhật", "Hồ sơ được cập nhật."))
+
+        def unit_name(code):
+            return (units(code) or {}).get("name", code)
+
+        context = {
+            "headline": headline, "lead": lead, "tracking_code": payload["tracking_code"],
+            "title": payload.get("title"), "status_name": STATUS_NAMES.get(
+                payload["status"], payload["status"]),
+            "assigned_name": unit_name(payload.get("assigned_unit"))
+            if payload.get("assigned_unit") else None,
+            "coordinating_names": [unit_name(c) for c in payload.get("coordinating_units") or []],
+            "deadline_local": _local(payload.get("deadline_at")),
+            "reason": details.get("reason") or details.get("resolution") or details.get("text"),
+            "recipient_name": recipient.name if recipient else "đồng chí",
+        }
+        name = "email/case_event"
     subject = TEMPLATES.get_template(f"{name}.subject.j2").render(context)
     return Message(
         subject=" ".join(subject.split()),

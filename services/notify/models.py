@@ -1,6 +1,6 @@
 """notify's tables: one delivery per (event, recipient, channel)."""
 
-from sqlalchemy import Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.types import UtcDateTime
@@ -38,3 +38,19 @@ class Delivery(Base):
     correlation_id: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at = mapped_column(UtcDateTime(), nullable=False)
     sent_at = mapped_column(UtcDateTime())
+
+
+class DirectoryUnit(Base):
+    """notify's copy of a directory unit, kept from `unit_updated` events."""
+
+    __tablename__ = "directory_units"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    parent: Mapped[str | None] = mapped_column(String(32))
+    emails = mapped_column(JSON, nullable=False, default=list)
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
+    head_name: Mapped[str | None] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)

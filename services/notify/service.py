@@ -4,13 +4,16 @@ from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
 from services.common.background import BackgroundLoop
-from services.common.consuming import claim, handle_event
+from services.common.consuming import claim, handle_event, handle_events
 from services.common.db import Database, Engine
 from services.common.health import HealthEndpoints
 from services.common.web import http, json_response
 
 from . import store
+from .domain import RULES
 from .mailer import Mailer
+
+NOTIFIED_EVENTS = tuple(RULES)
 
 
 class DeliverySender(BackgroundLoop):
@@ -48,13 +51,20 @@ class NotifyService(HealthEndpoints):
     config = Config()
     wake_sender = Sender()
 
-    @handle_event("case_opened")
-    def notify_case_opened(self, event):
-        """Tell the bloc office a new case awaits triage."""
+    @handle_events(*NOTIFIED_EVENTS)
+    def notify_case_event(self, event):
+        """Queue one delivery per recipient the rules name for this event."""
         with self.db.transaction() as session:
             if claim(session, event):
                 store.queue_deliveries(session, event, self.config)
         self.wake_sender()
+
+    @handle_event("unit_updated")
+    def keep_directory(self, event):
+        """Keep notify's copy of the directory (names and contacts of units)."""
+        with self.db.transaction() as session:
+            if claim(session, event):
+                store.apply_unit_updated(session, event)
 
     @http("GET", "/api/v1/deliveries/stats")
     def delivery_stats(self, request):

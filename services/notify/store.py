@@ -9,19 +9,51 @@ from sqlalchemy import func, select
 
 from .domain import recipients_for, render
 from .mailer import build_email
-from .models import Delivery
+from .models import Delivery, DirectoryUnit
 
 log = logging.getLogger(__name__)
 
 SEND_BATCH = 50
 
 
+def unit_lookup(session):
+    """A function code → unit dict over notify's directory copy (cached per call site)."""
+    cache = {}
+
+    def lookup(code):
+        if code not in cache:
+            unit = session.get(DirectoryUnit, code)
+            cache[code] = None if unit is None else {
+                "code": unit.code, "name": unit.name, "emails": unit.emails or [],
+                "active": unit.active, "parent": unit.parent}
+        return cache[code]
+
+    return lookup
+
+
+def apply_unit_updated(session, event):
+    """Keep the directory copy current; an older or repeated version changes nothing."""
+    payload = event.payload
+    unit = session.get(DirectoryUnit, payload["code"], with_for_update=True)
+    if unit is not None and unit.version >= event.aggregate_version:
+        return False
+    if unit is None:
+        unit = DirectoryUnit(code=payload["code"])
+        session.add(unit)
+    unit.name, unit.kind, unit.parent = payload["name"], payload["kind"], payload.get("parent")
+    unit.emails, unit.webhook_url = payload.get("emails") or [], payload.get("webhook_url")
+    unit.head_name, unit.active = payload.get("head_name"), payload["active"]
+    unit.version = event.aggregate_version
+    return True
+
+
 def queue_deliveries(session, event, settings):
     """Create one pending delivery per recipient of the event (in the consumer's transaction)."""
     now = datetime.now(UTC)
     created = []
-    for recipient in recipients_for(event, settings):
-        message = render(event)
+    units = unit_lookup(session)
+    for recipient in recipients_for(event, settings, units):
+        message = render(event, recipient, units)
         delivery_id = str(uuid.uuid4())
         delivery = Delivery(
             id=delivery_id, event_id=event.event_id, event_type=event.event_type,

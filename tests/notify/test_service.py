@@ -88,3 +88,32 @@ def test_delivery_gives_up_after_the_limit(start_service, amqp_uri, tmp_path):
     publish_event(amqp_uri, case_opened())
     wait_until(lambda: deliveries(notify.database_url) == [("failed", 2)], timeout=30,
                message="marked failed")
+
+
+def unit_updated(code, version, emails, name="Đảng bộ Sở Y tế", active=True):
+    return new_event("unit_updated", {
+        "code": code, "name": name, "kind": "grassroots_committee", "sector": "state_agency",
+        "parent": "DUK", "emails": emails, "webhook_url": None, "head_name": None,
+        "head_title": None, "active": active}, aggregate_id=code, aggregate_version=version)
+
+
+def case_assigned(unit="DB-001"):
+    return new_event("case_assigned", {
+        "case_id": "c-9", "tracking_code": "ABCD-EFGH-JKM", "title": "Chậm trả lương",
+        "action": "assign", "status": "assigned", "from_status": "new", "priority": "urgent",
+        "assigned_unit": unit, "coordinating_units": [], "actor_id": "u-1",
+        "actor_role": "clerk", "deadline_at": "2026-12-07T16:59:59+00:00",
+        "details": {"unit_code": unit}}, aggregate_id="c-9", aggregate_version=2)
+
+
+def test_assignment_emails_the_unit_from_notify_s_own_directory_copy(
+        start_service, amqp_uri, mail_sink):
+    notify = start_service("notify", SMTP_URL=mail_sink.url, max_workers=1)
+    publish_event(amqp_uri, unit_updated("DB-001", 2, ["moi@example.vn"]))
+    publish_event(amqp_uri, unit_updated("DB-001", 1, ["cu@example.vn"]))   # stale: ignored
+    publish_event(amqp_uri, case_assigned())
+    [mail] = mail_sink.wait_for(1)
+    assert mail["To"] == "moi@example.vn"
+    assert str(mail["Subject"]) == "[Giao xử lý] Chậm trả lương — mã ABCD-EFGH-JKM"
+    assert "Kính gửi Đảng bộ Sở Y tế," in mail.get_body(("plain",)).get_content()
+    wait_until(lambda: deliveries(notify.database_url) == [("sent", 1)], message="recorded")
