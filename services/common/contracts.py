@@ -127,6 +127,21 @@ class UnitSchema(_Open):
     active = fields.Boolean(required=True)
 
 
+class NotificationOutcomeSchema(_Open):
+    """`notification_delivered` / `notification_failed`: what became of one delivery.
+
+    Carries no address: the recipient may be a reporter.
+    """
+
+    delivery_id = fields.String(required=True)
+    source_event_id = fields.String(required=True)
+    source_event_type = fields.String(required=True)
+    case_id = fields.String(load_default=None, allow_none=True)
+    channel = fields.String(required=True)
+    attempts = fields.Integer(required=True)
+    error = fields.String(load_default=None, allow_none=True)
+
+
 CASE_CHANGE_EVENTS = (
     "case_assigned", "case_transferred", "case_status_changed", "case_commented",
     "case_overdue", "case_escalated", "case_resolved", "case_closed", "case_reopened",
@@ -156,6 +171,8 @@ CONTRACTS = {
         Contract("case_opened", "cases", 1, CaseOpenedSchema),
         *(Contract(name, "cases", 1, CaseChangedSchema) for name in CASE_CHANGE_EVENTS),
         Contract("unit_updated", "cases", 1, UnitSchema),
+        Contract("notification_delivered", "notify", 1, NotificationOutcomeSchema),
+        Contract("notification_failed", "notify", 1, NotificationOutcomeSchema),
     )
 }
 

@@ -3,23 +3,28 @@
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
+from services.common.auth import principal_from, require_role
 from services.common.background import BackgroundLoop
 from services.common.consuming import claim, handle_event, handle_events
 from services.common.db import Database, Engine
 from services.common.health import HealthEndpoints
+from services.common.outbox import Outbox, OutboxRelay, OutboxWriter
 from services.common.web import http, json_response
 
 from . import store
 from .domain import RULES
 from .mailer import Mailer
+from .schemas import DeliveryQuery
 
 NOTIFIED_EVENTS = tuple(RULES)
+DELIVERY_QUERY = DeliveryQuery()
 
 
 class DeliverySender(BackgroundLoop):
     """Sends due deliveries; woken when new ones are committed, retries on a timer."""
 
     engine = Engine()
+    relay = OutboxRelay()
     interval = 1.0
 
     def setup(self):
@@ -29,8 +34,10 @@ class DeliverySender(BackgroundLoop):
 
     def work(self):
         """Send one batch; True when the batch was full."""
+        outbox = OutboxWriter(self.container.service_name, self.relay)
         with self.engine.session_factory() as session:
-            return store.send_due(session, self.mailer, self.settings) == store.SEND_BATCH
+            sent = store.send_due(session, self.mailer, self.settings, outbox)
+        return sent == store.SEND_BATCH
 
 
 class Sender(DependencyProvider):
@@ -48,6 +55,7 @@ class NotifyService(HealthEndpoints):
 
     name = "notify"
     db = Database()
+    outbox = Outbox()
     config = Config()
     wake_sender = Sender()
 
@@ -65,6 +73,17 @@ class NotifyService(HealthEndpoints):
         with self.db.transaction() as session:
             if claim(session, event):
                 store.apply_unit_updated(session, event)
+
+    @http("GET", "/api/v1/deliveries")
+    def deliveries(self, request):
+        """The delivery log for the office: filter by case, recipient and status."""
+        principal = principal_from(request, self.config["AUTH_SECRET"])
+        require_role(principal, "clerk", "leader", "admin")
+        query = DELIVERY_QUERY.load({k: request.args.get(k) for k in request.args})
+        with self.db.transaction() as session:
+            items, total = store.list_deliveries(session, **query)
+        return json_response({"items": items, "total": total, "page": query["page"],
+                              "per_page": query["per_page"]})
 
     @http("GET", "/api/v1/deliveries/stats")
     def delivery_stats(self, request):

@@ -79,7 +79,18 @@ def due_deliveries(session, limit=SEND_BATCH):
     ).all()
 
 
-def send_due(session, mailer, settings):
+def announce(session, outbox, delivery):
+    """Emit `notification_delivered` or `notification_failed` with the outcome (no address)."""
+    event_type = "notification_delivered" if delivery.status == "sent" else "notification_failed"
+    outbox.emit(session, event_type, {
+        "delivery_id": delivery.id, "source_event_id": delivery.event_id,
+        "source_event_type": delivery.event_type, "case_id": delivery.case_id,
+        "channel": delivery.channel, "attempts": delivery.attempts,
+        "error": delivery.last_error if delivery.status == "failed" else None,
+    }, aggregate_id=delivery.id, correlation_id=delivery.correlation_id)
+
+
+def send_due(session, mailer, settings, outbox):
     """Send one batch of due email deliveries; returns how many were attempted."""
     batch = due_deliveries(session)
     if not batch:
@@ -99,6 +110,8 @@ def send_due(session, mailer, settings):
             else:
                 delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
                 delivery.attempts += 1
+            if delivery.status in ("sent", "failed"):
+                announce(session, outbox, delivery)
     finally:
         _drop(client)
         session.commit()
@@ -127,6 +140,27 @@ def _drop(client):
         except (OSError, smtplib.SMTPException):
             client.close()
     return None
+
+
+def list_deliveries(session, case_id=None, recipient=None, status=None, page=1, per_page=50):
+    """The delivery log, newest first, filtered by case, recipient and status."""
+    query = select(Delivery)
+    if case_id:
+        query = query.where(Delivery.case_id == case_id)
+    if recipient:
+        query = query.where(func.lower(Delivery.recipient) == recipient.lower())
+    if status:
+        query = query.where(Delivery.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(Delivery.created_at.desc(), Delivery.id)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return [{
+        "id": d.id, "event_id": d.event_id, "event_type": d.event_type, "case_id": d.case_id,
+        "recipient": d.recipient, "channel": d.channel, "subject": d.subject,
+        "status": d.status, "attempts": d.attempts, "last_error": d.last_error,
+        "created_at": d.created_at.isoformat(),
+        "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+    } for d in rows], total
 
 
 def count_by_status(session):

@@ -1,13 +1,17 @@
 """notify in a nameko container, delivering to a real SMTP server."""
 
+import json
+
 import pytest
 import requests
+from kombu import Connection, Exchange, Queue
 from sqlalchemy import select
 
+from services.common.auth import issue_token
 from services.common.contracts import new_event
 from services.common.db import make_engine
 from services.notify.models import Delivery
-from tests.support.broker import publish_event
+from tests.support.broker import drain, publish_event
 from tests.support.mail import MailSink
 from tests.support.waiting import wait_until
 
@@ -117,3 +121,36 @@ def test_assignment_emails_the_unit_from_notify_s_own_directory_copy(
     assert str(mail["Subject"]) == "[Giao xử lý] Chậm trả lương — mã ABCD-EFGH-JKM"
     assert "Kính gửi Đảng bộ Sở Y tế," in mail.get_body(("plain",)).get_content()
     wait_until(lambda: deliveries(notify.database_url) == [("sent", 1)], message="recorded")
+
+
+def test_delivery_log_is_filterable_and_for_the_office_only(start_service, amqp_uri,
+                                                            mail_sink):
+    notify = start_service("notify", SMTP_URL=mail_sink.url, OFFICE_EMAIL=OFFICE)
+    with Connection(amqp_uri) as connection:
+        Queue("outcomes", exchange=Exchange("notify.events", type="topic", durable=True),
+              routing_key="#", durable=True).bind(
+            connection.default_channel).declare()
+    for n in range(2):
+        publish_event(amqp_uri, case_opened(f"c-{n}"))
+    mail_sink.wait_for(2)
+    wait_until(lambda: {s for s, _ in deliveries(notify.database_url)} == {"sent"},
+               message="both sent")
+    secret = notify.settings["AUTH_SECRET"]
+
+    def token(role):
+        return {"Authorization": "Bearer " + issue_token(
+            secret, user_id="u", username=role, role=role, unit_code=None)}
+
+    url = notify.url("/api/v1/deliveries")
+    log = requests.get(url, params={"case_id": "c-1"}, headers=token("clerk")).json()
+    assert log["total"] == 1 and log["items"][0]["recipient"] == OFFICE
+    assert log["items"][0]["status"] == "sent"
+    assert requests.get(url, params={"status": "failed"}, headers=token("leader")).json()[
+        "total"] == 0
+    assert requests.get(url, params={"status": "lost"}, headers=token("clerk")).status_code == 422
+    assert requests.get(url, headers=token("officer")).status_code == 403
+    assert requests.get(url).status_code == 401
+    outcomes = drain(amqp_uri, "outcomes", expect=2)
+    assert sorted(o["payload"]["case_id"] for o in outcomes) == ["c-0", "c-1"]
+    assert {o["event_type"] for o in outcomes} == {"notification_delivered"}
+    assert all(OFFICE not in json.dumps(o) for o in outcomes)

@@ -1,0 +1,16 @@
+"""marshmallow schemas of notify's HTTP payloads."""
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+
+class DeliveryQuery(Schema):
+    """Filters and paging of the delivery log."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    case_id = fields.String(validate=validate.Length(max=36))
+    recipient = fields.String(validate=validate.Length(max=200))
+    status = fields.String(validate=validate.OneOf(("pending", "sent", "failed")))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
