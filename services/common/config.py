@@ -53,6 +53,8 @@ def service_config(service: str, env=None) -> dict:
         "SMTP_TIMEOUT": float(_env(env, "SMTP_TIMEOUT", "10")),
         "OFFICE_EMAIL": _env(env, "OFFICE_EMAIL", DEFAULT_OFFICE_EMAIL),
         "LEADERSHIP_EMAIL": _env(env, "LEADERSHIP_EMAIL", ""),
+        "WEBHOOK_SECRET": _env(env, "WEBHOOK_SECRET", "dev-only-webhook-secret"),
+        "WEBHOOK_TIMEOUT": float(_env(env, "WEBHOOK_TIMEOUT", "5")),
         "MAIL_FROM": _env(env, "MAIL_FROM", "no-reply@dangbokhoi.example.vn"),
         "PUBLIC_URL": _env(env, "PUBLIC_URL", f"http://localhost:{http_port('intake', env)}"),
         "HANDLER_MAX_ATTEMPTS": int(_env(env, "HANDLER_MAX_ATTEMPTS", "5")),

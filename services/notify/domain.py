@@ -62,11 +62,26 @@ def _leadership(settings):
 
 
 def _unit(units, code):
-    """The email recipients of a unit, if it is known and active."""
+    """A unit's recipients, if it is known and active: its emails and its webhook."""
     unit = units(code) if code else None
     if not unit or not unit.get("active", True):
         return []
-    return [Recipient(address, name=unit["name"]) for address in unit.get("emails") or []]
+    found = [Recipient(address, name=unit["name"]) for address in unit.get("emails") or []]
+    if unit.get("webhook_url"):
+        found.append(Recipient(unit["webhook_url"], "webhook", unit["name"]))
+    return found
+
+
+def webhook_body(event):
+    """The JSON document a webhook receives for an event (no personal data)."""
+    payload = event.payload
+    case = {key: payload.get(key) for key in (
+        "case_id", "tracking_code", "title", "status", "priority", "assigned_unit",
+        "coordinating_units", "escalation_level")}
+    deadline = payload.get("deadline_at")
+    case["deadline_at"] = deadline.isoformat() if deadline else None
+    return {"event_id": event.event_id, "event_type": event.event_type,
+            "occurred_at": event.occurred_at.isoformat(), "case": case}
 
 
 def _assigned(event, units):

@@ -40,14 +40,37 @@ class DeliverySender(BackgroundLoop):
         return sent == store.SEND_BATCH
 
 
-class Sender(DependencyProvider):
-    """Lets a handler wake the delivery loop after its commit."""
+class WebhookSender(BackgroundLoop):
+    """Posts due webhook deliveries in its own loop, so a dead endpoint never delays email."""
 
-    loop = DeliverySender()
+    engine = Engine()
+    relay = OutboxRelay()
+    interval = 1.0
+
+    def setup(self):
+        """Keep the settings (secret, timeout, retry policy)."""
+        self.settings = self.container.config
+
+    def work(self):
+        """Post one batch; True when the batch was full."""
+        outbox = OutboxWriter(self.container.service_name, self.relay)
+        with self.engine.session_factory() as session:
+            sent = store.send_webhooks_due(session, self.settings, outbox)
+        return sent == store.SEND_BATCH
+
+
+class Sender(DependencyProvider):
+    """Lets a handler wake the delivery loops after its commit."""
+
+    email = DeliverySender()
+    webhooks = WebhookSender()
 
     def get_dependency(self, worker_ctx):
-        """Return the loop's wake function."""
-        return self.loop.wake
+        """Return a function that wakes both loops."""
+        def wake():
+            self.email.wake()
+            self.webhooks.wake()
+        return wake
 
 
 class NotifyService(HealthEndpoints):

@@ -1,13 +1,18 @@
 """notify's persistence: queue deliveries for an event, send what is due, record outcomes."""
 
+import hashlib
+import hmac
+import json
 import logging
 import smtplib
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import requests
 from sqlalchemy import func, select
 
-from .domain import recipients_for, render
+from .domain import Message, recipients_for, render, webhook_body
 from .mailer import build_email
 from .models import Delivery, DirectoryUnit
 
@@ -25,7 +30,7 @@ def unit_lookup(session):
             unit = session.get(DirectoryUnit, code)
             cache[code] = None if unit is None else {
                 "code": unit.code, "name": unit.name, "emails": unit.emails or [],
-                "active": unit.active, "parent": unit.parent}
+                "webhook_url": unit.webhook_url, "active": unit.active, "parent": unit.parent}
         return cache[code]
 
     return lookup
@@ -53,7 +58,11 @@ def queue_deliveries(session, event, settings):
     created = []
     units = unit_lookup(session)
     for recipient in recipients_for(event, settings, units):
-        message = render(event, recipient, units)
+        if recipient.channel == "webhook":
+            body = json.dumps(webhook_body(event), ensure_ascii=False)
+            message = Message(subject=event.event_type, text=body, html=None)
+        else:
+            message = render(event, recipient, units)
         delivery_id = str(uuid.uuid4())
         delivery = Delivery(
             id=delivery_id, event_id=event.event_id, event_type=event.event_type,
@@ -69,11 +78,13 @@ def queue_deliveries(session, event, settings):
     return created
 
 
-def due_deliveries(session, limit=SEND_BATCH):
-    """Pending deliveries whose time has come, locked so replicas never send one twice."""
+def due_deliveries(session, channel="email", limit=SEND_BATCH):
+    """Pending deliveries of a channel whose time has come, locked so replicas never send one
+    twice."""
     return session.scalars(
         select(Delivery)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= datetime.now(UTC))
+        .where(Delivery.status == "pending", Delivery.channel == channel,
+               Delivery.next_attempt_at <= datetime.now(UTC))
         .order_by(Delivery.next_attempt_at).limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
@@ -116,6 +127,44 @@ def send_due(session, mailer, settings, outbox):
         _drop(client)
         session.commit()
     return len(batch)
+
+
+def send_webhooks_due(session, settings, outbox, post=None):
+    """POST one batch of due webhook deliveries, signed; returns how many were attempted."""
+    post = post or requests.post
+    batch = due_deliveries(session, "webhook")
+    try:
+        for delivery in batch:
+            headers = signed_headers(settings["WEBHOOK_SECRET"], delivery)
+            try:
+                response = post(delivery.recipient, data=delivery.body_text.encode("utf-8"),
+                                headers=headers, timeout=float(settings["WEBHOOK_TIMEOUT"]))
+                if not 200 <= response.status_code < 300:
+                    raise WebhookRefusedError(f"HTTP {response.status_code}")
+            except (requests.RequestException, WebhookRefusedError) as exc:
+                record_failure(delivery, exc, settings)
+            else:
+                delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
+                delivery.attempts += 1
+            if delivery.status in ("sent", "failed"):
+                announce(session, outbox, delivery)
+    finally:
+        session.commit()
+    return len(batch)
+
+
+class WebhookRefusedError(Exception):
+    """The receiving end answered with something other than 2xx."""
+
+
+def signed_headers(secret, delivery, now=None):
+    """Headers proving the body came from us: HMAC-SHA256 over `timestamp.body`."""
+    timestamp = str(int(now or time.time()))
+    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode() +
+                   delivery.body_text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json; charset=utf-8",
+            "X-Grassroots-Timestamp": timestamp, "X-Grassroots-Signature": f"sha256={mac}",
+            "X-Grassroots-Delivery": delivery.id, "X-Grassroots-Event": delivery.event_type}
 
 
 def record_failure(delivery, exc, settings):
