@@ -52,13 +52,25 @@ class Message:
     html: str
 
 
+OFFICE_BOX, LEADERSHIP_BOX = "office", "leadership"
+
+
+def inbox_of(role, unit_code):
+    """The in-app inbox a signed-in user reads: their unit's, the office's or leadership's."""
+    if role in ("officer", "unit_head") and unit_code:
+        return f"unit:{unit_code}"
+    return {"clerk": OFFICE_BOX, "leader": LEADERSHIP_BOX}.get(role)
+
+
 def _office(settings):
-    return [Recipient(settings["OFFICE_EMAIL"])]
+    return [Recipient(settings["OFFICE_EMAIL"]), Recipient(OFFICE_BOX, "inbox")]
 
 
 def _leadership(settings):
+    name = "Thường trực Đảng ủy Khối"
     address = settings.get("LEADERSHIP_EMAIL")
-    return [Recipient(address, name="Thường trực Đảng ủy Khối")] if address else []
+    email = [Recipient(address, name=name)] if address else []
+    return [*email, Recipient(LEADERSHIP_BOX, "inbox", name)]
 
 
 def _unit(units, code):
@@ -69,6 +81,7 @@ def _unit(units, code):
     found = [Recipient(address, name=unit["name"]) for address in unit.get("emails") or []]
     if unit.get("webhook_url"):
         found.append(Recipient(unit["webhook_url"], "webhook", unit["name"]))
+    found.append(Recipient(f"unit:{code}", "inbox", unit["name"]))
     return found
 
 

@@ -54,3 +54,13 @@ class DirectoryUnit(Base):
     head_name: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class InboxRead(Base):
+    """That a user has read an in-app notification."""
+
+    __tablename__ = "inbox_reads"
+
+    delivery_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    read_at = mapped_column(UtcDateTime(), nullable=False)

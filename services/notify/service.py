@@ -9,15 +9,15 @@ from services.common.consuming import claim, handle_event, handle_events
 from services.common.db import Database, Engine
 from services.common.health import HealthEndpoints
 from services.common.outbox import Outbox, OutboxRelay, OutboxWriter
-from services.common.web import http, json_response
+from services.common.web import ApiError, NotFoundError, http, json_response
 
 from . import store
-from .domain import RULES
+from .domain import RULES, inbox_of
 from .mailer import Mailer
-from .schemas import DeliveryQuery
+from .schemas import DeliveryQuery, InboxQuery
 
 NOTIFIED_EVENTS = tuple(RULES)
-DELIVERY_QUERY = DeliveryQuery()
+DELIVERY_QUERY, INBOX_QUERY = DeliveryQuery(), InboxQuery()
 
 
 class DeliverySender(BackgroundLoop):
@@ -108,8 +108,35 @@ class NotifyService(HealthEndpoints):
         return json_response({"items": items, "total": total, "page": query["page"],
                               "per_page": query["per_page"]})
 
+    def _inbox(self, request):
+        principal = principal_from(request, self.config["AUTH_SECRET"])
+        box = inbox_of(principal.role, principal.unit_code)
+        if box is None:
+            raise ApiError("This account has no inbox.", status=403, code="forbidden")
+        return principal, box
+
+    @http("GET", "/api/v1/inbox")
+    def inbox(self, request):
+        """The signed-in user's in-app notifications (`?unread=true` for unread only)."""
+        principal, box = self._inbox(request)
+        query = INBOX_QUERY.load({k: request.args.get(k) for k in request.args})
+        with self.db.transaction() as session:
+            items, total = store.list_inbox(session, box, principal.user_id,
+                                            query["unread"], query["page"], query["per_page"])
+        return json_response({"items": items, "total": total, "page": query["page"]})
+
+    @http("POST", "/api/v1/inbox/<delivery_id>/read")
+    def mark_read(self, request, delivery_id):
+        """Mark one notification read."""
+        principal, box = self._inbox(request)
+        with self.db.transaction() as session:
+            if not store.mark_read(session, box, principal.user_id, delivery_id):
+                raise NotFoundError("No such notification in your inbox.",
+                                    fields={"delivery_id": ["Unknown notification."]})
+        return json_response({"id": delivery_id, "read": True})
+
     @http("GET", "/api/v1/deliveries/stats")
     def delivery_stats(self, request):
-        """Number of deliveries per status."""
+        """Number of deliveries per channel and status."""
         with self.db.transaction() as session:
-            return json_response({"by_status": store.count_by_status(session)})
+            return json_response({"by_channel": store.count_by_status(session)})

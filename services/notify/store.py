@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from .domain import Message, recipients_for, render, webhook_body
 from .mailer import build_email
-from .models import Delivery, DirectoryUnit
+from .models import Delivery, DirectoryUnit, InboxRead
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,8 @@ def queue_deliveries(session, event, settings):
             status="pending", attempts=0, next_attempt_at=now,
             correlation_id=event.correlation_id, created_at=now,
         )
+        if recipient.channel == "inbox":  # stored is delivered: the user reads it here
+            delivery.status, delivery.sent_at, delivery.attempts = "sent", now, 1
         session.add(delivery)
         created.append(delivery)
     session.flush()
@@ -191,9 +193,12 @@ def _drop(client):
     return None
 
 
-def list_deliveries(session, case_id=None, recipient=None, status=None, page=1, per_page=50):
-    """The delivery log, newest first, filtered by case, recipient and status."""
+def list_deliveries(session, case_id=None, recipient=None, status=None, channel=None, page=1,
+                    per_page=50):
+    """The delivery log, newest first, filtered by case, recipient, status and channel."""
     query = select(Delivery)
+    if channel:
+        query = query.where(Delivery.channel == channel)
     if case_id:
         query = query.where(Delivery.case_id == case_id)
     if recipient:
@@ -212,7 +217,37 @@ def list_deliveries(session, case_id=None, recipient=None, status=None, page=1, 
     } for d in rows], total
 
 
+def list_inbox(session, box, user_id, unread_only=False, page=1, per_page=50):
+    """A user's in-app notifications, newest first, each with whether they read it."""
+    read = select(InboxRead.delivery_id).where(InboxRead.user_id == user_id)
+    query = select(Delivery).where(Delivery.channel == "inbox", Delivery.recipient == box)
+    if unread_only:
+        query = query.where(Delivery.id.not_in(read))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(Delivery.created_at.desc(), Delivery.id)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    seen = set(session.scalars(read.where(InboxRead.delivery_id.in_([d.id for d in rows]))))
+    return [{"id": d.id, "event_type": d.event_type, "case_id": d.case_id,
+             "subject": d.subject, "text": d.body_text, "created_at": d.created_at.isoformat(),
+             "read": d.id in seen} for d in rows], total
+
+
+def mark_read(session, box, user_id, delivery_id):
+    """Mark one notification of the user's inbox read (again is harmless); False if absent."""
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None or delivery.channel != "inbox" or delivery.recipient != box:
+        return False
+    if session.get(InboxRead, (delivery_id, user_id)) is None:
+        session.add(InboxRead(delivery_id=delivery_id, user_id=user_id,
+                              read_at=datetime.now(UTC)))
+    return True
+
+
 def count_by_status(session):
-    """How many deliveries are in each status."""
-    return dict(session.execute(
-        select(Delivery.status, func.count()).group_by(Delivery.status)).all())
+    """How many deliveries are in each status, per channel."""
+    counts = {}
+    for channel, status, number in session.execute(
+            select(Delivery.channel, Delivery.status, func.count())
+            .group_by(Delivery.channel, Delivery.status)):
+        counts.setdefault(channel, {})[status] = number
+    return counts

@@ -61,7 +61,8 @@ def test_a_submission_becomes_a_case_an_email_and_a_count(cluster, mail_sink):
         and s["total"] == 1 and s, message="summary counts the case")
     assert summary["by_status"]["new"] == 1
     wait_until(lambda: get_json(cluster.url("notify", "/api/v1/deliveries/stats"))
-               == {"by_status": {"sent": 1}}, message="delivery recorded")
+               == {"by_channel": {"email": {"sent": 1}, "inbox": {"sent": 1}}},
+               message="delivery recorded")
     assert get_json(cluster.url("cases", "/api/v1/cases/stats")) == {"by_status": {"new": 1}}
     assert len(mail_sink.messages()) == 1
     for service in SERVICES:

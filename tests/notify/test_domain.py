@@ -19,7 +19,8 @@ def case_opened_event():
 
 def test_new_case_goes_to_the_office():
     recipients = recipients_for(case_opened_event(), {"OFFICE_EMAIL": "vp@example.vn"})
-    assert [(r.address, r.channel) for r in recipients] == [("vp@example.vn", "email")]
+    assert [(r.address, r.channel) for r in recipients] == [
+        ("vp@example.vn", "email"), ("office", "inbox")]
 
 
 def test_email_is_vietnamese_names_the_code_and_shows_vietnam_time():

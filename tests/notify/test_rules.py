@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.common.contracts import Event
-from services.notify.domain import recipients_for, render
+from services.notify.domain import inbox_of, recipients_for, render
 
 UNITS = {
     "DB-001": {"name": "Đảng bộ Sở Y tế", "emails": ["db001@example.vn"], "active": True},
@@ -28,8 +28,8 @@ def event(event_type, **payload):
                  {**base, **payload})
 
 
-def addresses(evt, settings=SETTINGS):
-    return [r.address for r in recipients_for(evt, settings, UNITS.get)]
+def addresses(evt, settings=SETTINGS, channel="email"):
+    return [r.address for r in recipients_for(evt, settings, UNITS.get) if r.channel == channel]
 
 
 @pytest.mark.parametrize(("evt", "expected"), [
@@ -74,3 +74,19 @@ def test_case_event_email_names_units_and_shows_vietnam_time():
     assert "Đơn vị phối hợp: Sở Y tế" in message.text
     assert "Hạn xử lý: 23:59 07/12/2026" in message.text
     assert "<strong>ABCD-EFGH-JKM</strong>" in message.html
+
+
+def test_inboxes_follow_the_same_rules_as_email():
+    assert addresses(event("case_assigned", coordinating_units=["SO-YTE"]),
+                     channel="inbox") == ["unit:DB-001", "unit:SO-YTE"]
+    assert addresses(event("case_escalated", escalated_units=["DUK"]), channel="inbox") == [
+        "unit:DUK", "leadership", "office"]
+    assert addresses(event("case_opened"), channel="inbox") == ["office"]
+
+
+def test_each_role_reads_its_own_inbox():
+    assert inbox_of("officer", "DB-001") == inbox_of("unit_head", "DB-001") == "unit:DB-001"
+    assert inbox_of("clerk", None) == "office"
+    assert inbox_of("leader", None) == "leadership"
+    assert inbox_of("admin", None) is None
+    assert inbox_of("officer", None) is None

@@ -32,7 +32,8 @@ def case_opened(case_id="c-1"):
 def deliveries(database_url):
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        rows = connection.execute(select(Delivery.status, Delivery.attempts)).all()
+        rows = connection.execute(select(Delivery.status, Delivery.attempts)
+                                  .where(Delivery.channel == "email")).all()
     engine.dispose()
     return rows
 
@@ -50,7 +51,7 @@ def test_new_case_emails_the_office_in_vietnamese(start_service, amqp_uri, mail_
     assert "<strong>ABCD-EFGH-JKM</strong>" in html
     wait_until(lambda: deliveries(notify.database_url) == [("sent", 1)], message="recorded")
     stats = requests.get(notify.url("/api/v1/deliveries/stats")).json()
-    assert stats == {"by_status": {"sent": 1}}
+    assert stats == {"by_channel": {"email": {"sent": 1}, "inbox": {"sent": 1}}}
 
 
 def test_redelivered_event_sends_no_second_email(start_service, amqp_uri, mail_sink):
@@ -142,7 +143,8 @@ def test_delivery_log_is_filterable_and_for_the_office_only(start_service, amqp_
             secret, user_id="u", username=role, role=role, unit_code=None)}
 
     url = notify.url("/api/v1/deliveries")
-    log = requests.get(url, params={"case_id": "c-1"}, headers=token("clerk")).json()
+    log = requests.get(url, params={"case_id": "c-1", "channel": "email"},
+                       headers=token("clerk")).json()
     assert log["total"] == 1 and log["items"][0]["recipient"] == OFFICE
     assert log["items"][0]["status"] == "sent"
     assert requests.get(url, params={"status": "failed"}, headers=token("leader")).json()[
@@ -154,3 +156,31 @@ def test_delivery_log_is_filterable_and_for_the_office_only(start_service, amqp_
     assert sorted(o["payload"]["case_id"] for o in outcomes) == ["c-0", "c-1"]
     assert {o["event_type"] for o in outcomes} == {"notification_delivered"}
     assert all(OFFICE not in json.dumps(o) for o in outcomes)
+
+
+def test_inbox_shows_the_unit_s_notifications_and_remembers_what_each_user_read(
+        start_service, amqp_uri, mail_sink):
+    notify = start_service("notify", SMTP_URL=mail_sink.url, max_workers=1)
+    publish_event(amqp_uri, unit_updated("DB-001", 1, ["db001@example.vn"]))
+    publish_event(amqp_uri, case_assigned())
+    secret = notify.settings["AUTH_SECRET"]
+
+    def headers(user, role, unit):
+        return {"Authorization": "Bearer " + issue_token(
+            secret, user_id=user, username=user, role=role, unit_code=unit)}
+
+    officer, head = headers("u-1", "officer", "DB-001"), headers("u-2", "unit_head", "DB-001")
+    url = notify.url("/api/v1/inbox")
+    items = wait_until(lambda: requests.get(url, headers=officer).json()["items"],
+                       message="inbox item")
+    assert items[0]["subject"] == "[Giao xử lý] Chậm trả lương — mã ABCD-EFGH-JKM"
+    assert items[0]["read"] is False
+    marked = requests.post(notify.url(f"/api/v1/inbox/{items[0]['id']}/read"), headers=officer)
+    assert marked.status_code == 200
+    assert requests.get(url, headers=officer, params={"unread": "true"}).json()["total"] == 0
+    assert requests.get(url, headers=head, params={"unread": "true"}).json()["total"] == 1
+    other = headers("u-3", "officer", "CB-001")
+    assert requests.get(url, headers=other).json()["total"] == 0
+    assert requests.post(notify.url(f"/api/v1/inbox/{items[0]['id']}/read"),
+                         headers=other).status_code == 404
+    assert requests.get(url, headers=headers("u-4", "admin", None)).status_code == 403

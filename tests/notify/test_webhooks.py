@@ -84,6 +84,7 @@ def test_webhook_is_signed_and_retried_until_the_endpoint_accepts(
     engine = make_engine(notify.database_url)
     with engine.connect() as connection:
         rows = connection.execute(select(Delivery.channel, Delivery.status, Delivery.attempts)
+                                  .where(Delivery.channel != "inbox")
                                   .order_by(Delivery.channel)).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [("email", "sent", 1), ("webhook", "sent", 3)]
