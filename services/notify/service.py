@@ -20,43 +20,47 @@ NOTIFIED_EVENTS = tuple(RULES)
 DELIVERY_QUERY, INBOX_QUERY = DeliveryQuery(), InboxQuery()
 
 
-class DeliverySender(BackgroundLoop):
-    """Sends due deliveries; woken when new ones are committed, retries on a timer."""
+class ChannelLoop(BackgroundLoop):
+    """Delivers one channel's due deliveries; woken after commits, retries on a timer."""
 
     engine = Engine()
     relay = OutboxRelay()
     interval = 1.0
+
+    def setup(self):
+        """Keep the settings (addresses, secrets, timeouts, retry policy)."""
+        self.settings = self.container.config
+
+    def send(self, session, outbox):
+        """Deliver one batch; return how many were attempted."""
+        raise NotImplementedError
+
+    def work(self):
+        """One batch; True when it was full (more may be due)."""
+        outbox = OutboxWriter(self.container.service_name, self.relay)
+        with self.engine.session_factory() as session:
+            return self.send(session, outbox) == store.SEND_BATCH
+
+
+class DeliverySender(ChannelLoop):
+    """Sends due email over SMTP."""
 
     def setup(self):
         """Build the mailer from SMTP_URL."""
-        self.settings = self.container.config
+        super().setup()
         self.mailer = Mailer(self.settings["SMTP_URL"], float(self.settings["SMTP_TIMEOUT"]))
 
-    def work(self):
-        """Send one batch; True when the batch was full."""
-        outbox = OutboxWriter(self.container.service_name, self.relay)
-        with self.engine.session_factory() as session:
-            sent = store.send_due(session, self.mailer, self.settings, outbox)
-        return sent == store.SEND_BATCH
+    def send(self, session, outbox):
+        """Send one batch of email."""
+        return store.send_due(session, self.mailer, self.settings, outbox)
 
 
-class WebhookSender(BackgroundLoop):
-    """Posts due webhook deliveries in its own loop, so a dead endpoint never delays email."""
+class WebhookSender(ChannelLoop):
+    """Posts due webhooks in a loop of its own, so a dead endpoint never delays email."""
 
-    engine = Engine()
-    relay = OutboxRelay()
-    interval = 1.0
-
-    def setup(self):
-        """Keep the settings (secret, timeout, retry policy)."""
-        self.settings = self.container.config
-
-    def work(self):
-        """Post one batch; True when the batch was full."""
-        outbox = OutboxWriter(self.container.service_name, self.relay)
-        with self.engine.session_factory() as session:
-            sent = store.send_webhooks_due(session, self.settings, outbox)
-        return sent == store.SEND_BATCH
+    def send(self, session, outbox):
+        """Post one batch of webhooks."""
+        return store.send_webhooks_due(session, self.settings, outbox)
 
 
 class Sender(DependencyProvider):
