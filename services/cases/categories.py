@@ -1,49 +1,12 @@
 """Categories of grassroots matters and the routing rule that proposes who should act."""
 
-from dataclasses import dataclass
+from services.common.categories import BY_CODE, category
 
 UNIT_KINDS = ("bloc_committee", "advisory_body", "grassroots_committee", "grassroots_cell",
               "sub_cell", "department", "mass_organisation")
 GRASSROOTS_KINDS = frozenset({"grassroots_committee", "grassroots_cell", "sub_cell"})
 SECTORS = ("state_agency", "public_service", "state_enterprise_majority",
            "state_enterprise_minority", "private_enterprise")
-
-
-@dataclass(frozen=True)
-class Category:
-    """A kind of grassroots matter and which kind of unit normally handles it."""
-
-    code: str
-    name_vi: str
-    name_en: str
-    default_unit_kind: str
-    default_unit: str | None = None
-
-
-CATEGORIES = (
-    Category("party_building", "Xây dựng Đảng", "Party building", "advisory_body", "BTC"),
-    Category("ideology", "Tư tưởng, tâm trạng đảng viên", "Ideology and morale of members",
-             "advisory_body", "BTGDV"),
-    Category("political_task", "Thực hiện nhiệm vụ chính trị, sản xuất kinh doanh",
-             "Political task and production", "grassroots_committee"),
-    Category("inspection", "Kiểm tra, giám sát", "Inspection and supervision",
-             "advisory_body", "UBKT"),
-    Category("welfare", "Chế độ, chính sách đối với người lao động",
-             "Policy and welfare of workers", "department", "SO-NV"),
-    Category("wages_insurance", "Tiền lương, bảo hiểm xã hội", "Wages and social insurance",
-             "department", "BHXH"),
-    Category("environment", "Môi trường", "Environment", "department", "SO-TNMT"),
-    Category("security", "An ninh, trật tự", "Security and order", "department", "CA-TINH"),
-    Category("mass_organisations", "Công tác đoàn thể", "Mass organisations",
-             "mass_organisation", "CDK"),
-    Category("other", "Khác", "Other", "advisory_body", "VP"),
-)
-BY_CODE = {c.code: c for c in CATEGORIES}
-
-
-def category(code):
-    """The category with this code, or None."""
-    return BY_CODE.get(code)
 
 
 def propose_assignee(category_code, origin_unit, units):

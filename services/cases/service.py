@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from services.common.auth import principal_from, require_role
 from services.common.background import BackgroundLoop
+from services.common.categories import CATEGORIES
 from services.common.consuming import claim, handle_event
 from services.common.db import Database, Engine
 from services.common.health import HealthEndpoints
@@ -12,7 +13,7 @@ from services.common.outbox import Outbox, OutboxRelay, OutboxWriter
 from services.common.web import ApiError, http, json_response, read_json
 
 from . import directory, store, users, views
-from .categories import CATEGORIES, propose_assignee
+from .categories import propose_assignee
 from .console import ConsolePages
 from .models import Unit, User
 from .openapi import document

@@ -31,6 +31,7 @@ class Subscription:
 SUBSCRIPTIONS = (
     Subscription("feedback_received", "cases"),
     Subscription("case_opened", "intake"),
+    Subscription("unit_updated", "intake"),
     Subscription("case_opened", "notify"),
     Subscription("case_opened", "reporting"),
     *(Subscription(event_type, consumer) for event_type in CASE_CHANGE_EVENTS

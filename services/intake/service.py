@@ -3,7 +3,7 @@
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from services.common.consuming import claim, handle_events
+from services.common.consuming import claim, handle_event, handle_events
 from services.common.contracts import CASE_CHANGE_EVENTS
 from services.common.db import Database
 from services.common.health import HealthEndpoints
@@ -12,12 +12,15 @@ from services.common.web import NotFoundError, http, json_response, read_json
 
 from . import store
 from .domain import parse_tracking_code
+from .imports_api import ImportEndpoints
+from .open311_api import Open311Endpoints
+from .pages import PublicPages
 from .schemas import IDEMPOTENCY_KEY, FeedbackIn
 
 FEEDBACK_IN = FeedbackIn()
 
 
-class IntakeService(HealthEndpoints):
+class IntakeService(PublicPages, ImportEndpoints, Open311Endpoints, HealthEndpoints):
     """Takes feedback in and answers tracking-code lookups."""
 
     name = "intake"
@@ -68,7 +71,8 @@ class IntakeService(HealthEndpoints):
             if submission is None:
                 raise NotFoundError("No submission has this tracking code.",
                                     fields={"tracking_code": ["Unknown tracking code."]})
-            return json_response(store.public_view(submission))
+            return json_response(store.public_view(
+                submission, store.public_comments(session, submission)))
 
     @handle_events("case_opened", *CASE_CHANGE_EVENTS)
     def follow_case(self, event):
@@ -76,3 +80,10 @@ class IntakeService(HealthEndpoints):
         with self.db.transaction() as session:
             if claim(session, event):
                 store.apply_case_event(session, event)
+
+    @handle_event("unit_updated")
+    def keep_directory(self, event):
+        """Keep intake's copy of the directory, for the form's unit list and validation."""
+        with self.db.transaction() as session:
+            if claim(session, event):
+                store.apply_unit_updated(session, event)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from services.common.web import UnprocessableError
 
 from .domain import fingerprint, new_tracking_code
-from .models import Submission
+from .models import DirectoryUnit, PublicComment, Submission
 
 
 def find_by_key(session, key):
@@ -69,21 +69,62 @@ def record_submission(session, outbox, feedback, idempotency_key=None, raw=None)
 
 
 def apply_case_event(session, event):
-    """Keep the public status of a submission's case, ignoring stale or repeated events."""
+    """Keep the public status of a submission's case, ignoring stale or repeated events.
+
+    Public comments and the resolution (the public answer) are kept for the tracking page;
+    internal notes never reach intake.
+    """
     payload = event.payload
     match = (Submission.id == payload["submission_id"]) if payload.get("submission_id") \
         else (Submission.case_id == payload["case_id"])
     submission = session.scalar(select(Submission).where(match).with_for_update())
-    if submission is None or event.aggregate_version <= submission.case_version:
+    if submission is None:
+        return False
+    details = payload.get("details") or {}
+    if event.event_type == "case_commented" and details.get("public") and details.get("text"):
+        session.add(PublicComment(event_id=event.event_id, submission_id=submission.id,
+                                  body=details["text"], created_at=event.occurred_at))
+    if event.aggregate_version <= submission.case_version:
         return False
     submission.case_id = payload["case_id"]
     submission.case_status = payload["status"]
     submission.case_version = event.aggregate_version
     submission.case_updated_at = event.occurred_at
+    if event.event_type == "case_resolved" and details.get("resolution"):
+        submission.answer = details["resolution"]
+    elif event.event_type == "case_reopened":
+        submission.answer = None
     return True
 
 
-def public_view(submission):
+def public_comments(session, submission):
+    """The case's public comments, oldest first."""
+    return session.scalars(select(PublicComment)
+                           .where(PublicComment.submission_id == submission.id)
+                           .order_by(PublicComment.created_at)).all()
+
+
+def apply_unit_updated(session, event):
+    """Keep intake's copy of the directory; an older or repeated version changes nothing."""
+    payload = event.payload
+    unit = session.get(DirectoryUnit, payload["code"], with_for_update=True)
+    if unit is not None and unit.version >= event.aggregate_version:
+        return False
+    if unit is None:
+        unit = DirectoryUnit(code=payload["code"])
+        session.add(unit)
+    unit.name, unit.kind, unit.parent = payload["name"], payload["kind"], payload.get("parent")
+    unit.active, unit.version = payload["active"], event.aggregate_version
+    return True
+
+
+def active_units(session):
+    """Active units of the directory copy, by code, for pick lists and validation."""
+    return session.scalars(select(DirectoryUnit).where(DirectoryUnit.active)
+                           .order_by(DirectoryUnit.code)).all()
+
+
+def public_view(submission, comments=()):
     """What anyone holding the tracking code may see: never the reporter's personal data."""
     return {
         "tracking_code": submission.tracking_code,
@@ -99,4 +140,7 @@ def public_view(submission):
             "updated_at": submission.case_updated_at.isoformat()
             if submission.case_updated_at else None,
         } if submission.case_id else None,
+        "answer": submission.answer,
+        "public_comments": [{"body": c.body, "at": c.created_at.isoformat()}
+                            for c in comments],
     }

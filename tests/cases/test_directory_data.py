@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from services.cases.categories import CATEGORIES, GRASSROOTS_KINDS, SECTORS, UNIT_KINDS
+from services.cases.categories import GRASSROOTS_KINDS, SECTORS, UNIT_KINDS
+from services.common.categories import CATEGORIES
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "services/cases/data/directory.json"
 AGENCY_SECTORS = {"state_agency", "public_service"}
