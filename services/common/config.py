@@ -73,4 +73,12 @@ def service_config(service: str, env=None) -> dict:
         "MAKE_UP_WORKING_DAYS": _env(env, "MAKE_UP_WORKING_DAYS", ""),
         "ESCALATION_GRACE_HOURS": float(_env(env, "ESCALATION_GRACE_HOURS", "24")),
         "DEADLINE_CHECK_SECONDS": float(_env(env, "DEADLINE_CHECK_SECONDS", "60")),
+        # intake's channels: "key:client,key:client" and "source:secret,source:secret"
+        "OPEN311_API_KEYS": _env(env, "OPEN311_API_KEYS", ""),
+        "CHATBOT_SECRETS": _env(env, "CHATBOT_SECRETS", ""),
+        "CHATBOT_MAX_SKEW_SECONDS": int(_env(env, "CHATBOT_MAX_SKEW_SECONDS", "300")),
+        "IMPORT_MAX_BYTES": int(_env(env, "IMPORT_MAX_BYTES", str(50 * 1024 * 1024))),
+        "RATE_LIMIT_PER_MINUTE": int(_env(env, "RATE_LIMIT_PER_MINUTE", "30")),
+        "DUPLICATE_WINDOW_DAYS": int(_env(env, "DUPLICATE_WINDOW_DAYS", "90")),
+        "PERIODIC_REPORT_DUE_DAY": int(_env(env, "PERIODIC_REPORT_DUE_DAY", "5")),
     }

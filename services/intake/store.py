@@ -10,10 +10,19 @@ from services.common.web import UnprocessableError
 from .domain import fingerprint, new_tracking_code
 from .models import DirectoryUnit, PublicComment, Submission
 
+# where a submission came from, beyond its channel; stored, never sent in events
+ORIGIN_FIELDS = ("client", "external_key", "address", "latitude", "longitude", "import_id",
+                 "report_id")
+
 
 def find_by_key(session, key):
     """The submission stored under an Idempotency-Key, if any."""
     return session.scalar(select(Submission).where(Submission.idempotency_key == key))
+
+
+def find_by_external_key(session, key):
+    """The submission stored under a channel's own key (import row, bot message id), if any."""
+    return session.scalar(select(Submission).where(Submission.external_key == key))
 
 
 def find_by_code(session, code):
@@ -34,10 +43,15 @@ def replay(existing, request_hash):
 def record_submission(session, outbox, feedback, idempotency_key=None, raw=None):
     """Store a submission and its `feedback_received` event in the caller's transaction.
 
-    Returns (submission, created). A repeated Idempotency-Key with the same body returns the
-    first submission unchanged and writes nothing.
+    Returns (submission, created). A repeated Idempotency-Key with the same body, or a
+    repeated `external_key` (an import row, a bot's message id), returns the first
+    submission unchanged and writes nothing.
     """
     request_hash = fingerprint(raw if raw is not None else feedback)
+    if feedback.get("external_key"):
+        existing = find_by_external_key(session, feedback["external_key"])
+        if existing is not None:
+            return existing, False
     if idempotency_key:
         existing = find_by_key(session, idempotency_key)
         if existing is not None:
@@ -51,6 +65,7 @@ def record_submission(session, outbox, feedback, idempotency_key=None, raw=None)
         reporter_name=reporter.get("name"), reporter_contact=reporter.get("contact"),
         consent_to_contact=bool(reporter.get("consent_to_contact")),
         submitted_at=datetime.now(UTC), case_version=0,
+        **{name: feedback.get(name) for name in ORIGIN_FIELDS},
     )
     session.add(submission)
     session.flush()
