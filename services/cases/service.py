@@ -1,6 +1,7 @@
 """cases' nameko entrypoints: the feedback consumer, the deadline timer and the officer API."""
 
 from nameko.dependency_providers import Config
+from nameko.rpc import rpc
 from sqlalchemy import select
 
 from services.common.auth import principal_from, require_role
@@ -73,6 +74,12 @@ class CasesService(ConsolePages, HealthEndpoints):
     outbox = Outbox()
     config = Config()
     rules = Deadlines()
+
+    @rpc
+    def reporter_contact(self, case_id):
+        """A reporter's contact, for notify at the moment of sending; only with consent."""
+        with self.db.transaction() as session:
+            return views.reporter_contact(session, case_id)
 
     def principal(self, request):
         """The verified caller of an API request."""

@@ -95,3 +95,19 @@ def case_detail(session, case, principal, reopen_settings, now=None):
         detail["reporter"] = {"name": case.reporter_name, "contact": case.reporter_contact,
                               "consent_to_contact": case.consent_to_contact}
     return detail
+
+
+def reporter_contact(session, case_id):
+    """A reporter's contact for notify to write to them now; details only with consent.
+
+    None when the case is unknown.
+    """
+    case = session.get(Case, case_id)
+    if case is None:
+        return None
+    if not case.consent_to_contact or not case.reporter_contact:
+        return {"consent": False}
+    contact = case.reporter_contact.strip()
+    return {"consent": True, "name": case.reporter_name,
+            "email": contact if "@" in contact else None,
+            "phone": None if "@" in contact else contact}

@@ -73,6 +73,9 @@ def service_config(service: str, env=None) -> dict:
         "MAKE_UP_WORKING_DAYS": _env(env, "MAKE_UP_WORKING_DAYS", ""),
         "ESCALATION_GRACE_HOURS": float(_env(env, "ESCALATION_GRACE_HOURS", "24")),
         "DEADLINE_CHECK_SECONDS": float(_env(env, "DEADLINE_CHECK_SECONDS", "60")),
+        "REMINDER_FRACTIONS": _env(env, "REMINDER_FRACTIONS", "50,80"),
+        "REMINDER_CHECK_SECONDS": float(_env(env, "REMINDER_CHECK_SECONDS", "60")),
+        "CONTACT_RPC_TIMEOUT": float(_env(env, "CONTACT_RPC_TIMEOUT", "5")),
         # intake's channels: "key:client,key:client" and "source:secret,source:secret"
         "OPEN311_API_KEYS": _env(env, "OPEN311_API_KEYS", ""),
         "CHATBOT_SECRETS": _env(env, "CHATBOT_SECRETS", ""),

@@ -142,6 +142,37 @@ class NotificationOutcomeSchema(_Open):
     error = fields.String(load_default=None, allow_none=True)
 
 
+class PeriodicReportReceivedSchema(_Open):
+    """`periodic_report_received`: a grassroots unit sent its monthly situation report."""
+
+    report_id = fields.String(required=True)
+    unit_code = fields.String(required=True)
+    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
+    submitted_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    items = fields.Integer(load_default=0)
+    items_needing_action = fields.Integer(load_default=0)
+
+
+class PeriodicReportMissingSchema(_Open):
+    """`periodic_report_missing`: a unit's monthly report had not arrived by its due day."""
+
+    unit_code = fields.String(required=True)
+    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
+    due_on = fields.Date(required=True)
+
+
+class DigestCompiledSchema(_Open):
+    """`digest_compiled`: reporting stored a digest for leadership (weekly, monthly, ...)."""
+
+    digest_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    link = fields.String(load_default=None, allow_none=True)
+
+
 CASE_CHANGE_EVENTS = (
     "case_assigned", "case_transferred", "case_status_changed", "case_commented",
     "case_overdue", "case_escalated", "case_resolved", "case_closed", "case_reopened",
@@ -173,6 +204,9 @@ CONTRACTS = {
         Contract("unit_updated", "cases", 1, UnitSchema),
         Contract("notification_delivered", "notify", 1, NotificationOutcomeSchema),
         Contract("notification_failed", "notify", 1, NotificationOutcomeSchema),
+        Contract("periodic_report_received", "intake", 1, PeriodicReportReceivedSchema),
+        Contract("periodic_report_missing", "reporting", 1, PeriodicReportMissingSchema),
+        Contract("digest_compiled", "reporting", 1, DigestCompiledSchema),
     )
 }
 

@@ -37,8 +37,7 @@ SUBSCRIPTIONS = (
     *(Subscription(event_type, consumer) for event_type in CASE_CHANGE_EVENTS
       for consumer in ("intake", "reporting")),
     *(Subscription(event_type, "notify") for event_type in (
-        "case_assigned", "case_transferred", "case_overdue", "case_escalated",
-        "case_reopened", "case_commented", "case_resolved", "unit_updated")),
+        *CASE_CHANGE_EVENTS, "unit_updated", "periodic_report_missing", "digest_compiled")),
 )
 
 

@@ -1,166 +1,189 @@
-"""Who hears what, and how each message reads. No framework imports.
+"""Who hears what, and when. No framework imports.
 
-`RULES` is the one place that says who is told of each event: a function per event type that
-returns recipients, given the event, the settings and a lookup of directory units.
+`RULES` is the one place that says who is told of each kind of message: the audiences (a
+unit, the office, leadership, digest subscribers, the reporter). How an audience is reached —
+email, webhook, in-app inbox, in which language, outside which quiet hours — is that
+audience's `Preference`, never a rule.
 """
 
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-    undefined=StrictUndefined,
-    keep_trailing_newline=False,
-)
-STATUS_NAMES = {
-    "new": "Mới tiếp nhận", "assigned": "Đã giao", "in_progress": "Đang xử lý",
-    "awaiting_info": "Chờ bổ sung thông tin", "resolved": "Đã xử lý, chờ xác nhận",
-    "closed": "Đã kết thúc", "rejected": "Không thụ lý", "merged": "Đã gộp",
-}
-HEADLINES = {
-    "case_assigned": ("Giao xử lý", "Đơn vị được giao chủ trì (hoặc phối hợp) xử lý phản ánh sau."),
-    "case_transferred": ("Chuyển đơn vị", "Phản ánh sau đã được chuyển đơn vị xử lý."),
-    "case_overdue": ("Quá hạn", "Phản ánh sau đã quá hạn xử lý; đề nghị khẩn trương giải quyết."),
-    "case_escalated": ("Báo cáo cấp trên", "Phản ánh sau được báo cáo lên cấp trên để chỉ đạo."),
-    "case_reopened": ("Mở lại", "Phản ánh sau đã được mở lại để xử lý tiếp."),
-    "case_commented": ("Ý kiến mới", "Có ý kiến mới về phản ánh sau."),
-    "case_resolved": ("Đã xử lý",
-                      "Đơn vị đã báo cáo kết quả xử lý phản ánh sau; đề nghị xác nhận."),
-}
+OFFICE, LEADERSHIP, REPORTER, DIGEST = "office", "leadership", "reporter", "digest"
+CHANNELS = ("email", "webhook", "inbox")
+LANGUAGES = ("vi", "en")
+URGENT_KINDS = frozenset({"case_escalated"})
+URGENT_PRIORITIES = frozenset({"urgent", "hot"})
+OFFICE_NAME, LEADERSHIP_NAME = "Văn phòng Đảng ủy Khối", "Thường trực Đảng ủy Khối"
+
+
+def unit_box(code):
+    """The audience (and inbox) of one directory unit."""
+    return f"unit:{code}"
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """Someone to tell, on one channel."""
+    """Someone to tell, on one channel, in one language."""
 
     address: str
     channel: str = "email"
-    name: str = "Văn phòng Đảng ủy Khối"
+    name: str = OFFICE_NAME
+    audience: str = OFFICE
+    lang: str = "vi"
+    quiet: tuple | None = None
 
 
 @dataclass(frozen=True)
-class Message:
-    """A rendered message."""
+class Preference:
+    """How an audience (office, leadership, a unit) or a signed-in user wants to be told."""
 
-    subject: str
-    text: str
-    html: str
+    owner: str
+    channels: frozenset = frozenset(CHANNELS)
+    language: str = "vi"
+    quiet_start: str | None = None
+    quiet_end: str | None = None
+    email: str | None = None
+    follows: str | None = None
+    digests: bool = False
+    name: str | None = None
+
+    @property
+    def quiet(self):
+        """The quiet window as (start, end) "HH:MM" in Vietnam time, or None."""
+        return (self.quiet_start, self.quiet_end) if self.quiet_start and self.quiet_end \
+            else None
 
 
-OFFICE_BOX, LEADERSHIP_BOX = "office", "leadership"
+def _details(payload):
+    return payload.get("details") or {}
+
+
+def _unit(code):
+    return [unit_box(code)] if code else []
+
+
+def _assigned(p):
+    return _unit(p.get("assigned_unit"))
+
+
+RULES = {
+    "case_opened": lambda p: [OFFICE] + ([LEADERSHIP] if p.get("priority") == "hot" else []),
+    "case_assigned": lambda p: _assigned(p) + [
+        unit_box(code) for code in p.get("coordinating_units") or []],
+    "case_transferred": lambda p: _unit(_details(p).get("from_unit")) + _assigned(p),
+    "case_overdue": lambda p: _assigned(p) + [OFFICE],
+    "case_escalated": lambda p: [
+        unit_box(code) for code in (p.get("escalated_units") or [])[-1:]] + [LEADERSHIP, OFFICE],
+    "case_reopened": _assigned,
+    "case_commented": lambda p: _assigned(p) if _details(p).get("public") else [],
+    "case_resolved": lambda p: [OFFICE, REPORTER],
+    "reminder_due": _assigned,
+    "reminder_overdue": lambda p: _assigned(p) + [OFFICE],
+    "periodic_report_missing": lambda p: _unit(p.get("unit_code")),
+    "digest_compiled": lambda p: [LEADERSHIP, DIGEST],
+}
+EVENT_KINDS = tuple(kind for kind in RULES if not kind.startswith("reminder_"))
 
 
 def inbox_of(role, unit_code):
     """The in-app inbox a signed-in user reads: their unit's, the office's or leadership's."""
     if role in ("officer", "unit_head") and unit_code:
-        return f"unit:{unit_code}"
-    return {"clerk": OFFICE_BOX, "leader": LEADERSHIP_BOX}.get(role)
+        return unit_box(unit_code)
+    return {"clerk": OFFICE, "leader": LEADERSHIP}.get(role)
 
 
-def _office(settings):
-    return [Recipient(settings["OFFICE_EMAIL"]), Recipient(OFFICE_BOX, "inbox")]
+def is_urgent(kind, payload):
+    """Urgent messages ignore quiet hours: hot or urgent matters, and escalations."""
+    return kind in URGENT_KINDS or payload.get("priority") in URGENT_PRIORITIES
 
 
-def _leadership(settings):
-    name = "Thường trực Đảng ủy Khối"
-    address = settings.get("LEADERSHIP_EMAIL")
-    email = [Recipient(address, name=name)] if address else []
-    return [*email, Recipient(LEADERSHIP_BOX, "inbox", name)]
+def _default(owner):
+    return Preference(owner=owner)
 
 
-def _unit(units, code):
-    """A unit's recipients, if it is known and active: its emails and its webhook."""
-    unit = units(code) if code else None
-    if not unit or not unit.get("active", True):
-        return []
-    found = [Recipient(address, name=unit["name"]) for address in unit.get("emails") or []]
-    if unit.get("webhook_url"):
-        found.append(Recipient(unit["webhook_url"], "webhook", unit["name"]))
-    found.append(Recipient(f"unit:{code}", "inbox", unit["name"]))
+def _reach(audience, settings, units, pref):
+    """The organisational addresses of one audience, on the channels it chose."""
+    wants = pref.channels
+    found = []
+    if audience in (OFFICE, LEADERSHIP):
+        name = OFFICE_NAME if audience == OFFICE else LEADERSHIP_NAME
+        address = settings.get("OFFICE_EMAIL" if audience == OFFICE else "LEADERSHIP_EMAIL")
+        if address and "email" in wants:
+            found.append((address, "email", name))
+        if "inbox" in wants:
+            found.append((audience, "inbox", name))
+        return found
+    if audience.startswith("unit:"):
+        unit = units(audience.removeprefix("unit:"))
+        if not unit or not unit.get("active", True):
+            return []
+        if "email" in wants:
+            found += [(address, "email", unit["name"]) for address in unit.get("emails") or []]
+        if unit.get("webhook_url") and "webhook" in wants:
+            found.append((unit["webhook_url"], "webhook", unit["name"]))
+        if "inbox" in wants:
+            found.append((audience, "inbox", unit["name"]))
     return found
 
 
-def webhook_body(event):
-    """The JSON document a webhook receives for an event (no personal data)."""
-    payload = event.payload
-    case = {key: payload.get(key) for key in (
-        "case_id", "tracking_code", "title", "status", "priority", "assigned_unit",
-        "coordinating_units", "escalation_level")}
-    deadline = payload.get("deadline_at")
-    case["deadline_at"] = deadline.isoformat() if deadline else None
-    return {"event_id": event.event_id, "event_type": event.event_type,
-            "occurred_at": event.occurred_at.isoformat(), "case": case}
+def recipients_for(event, settings, units=lambda code: None, prefs=None, followers=None):
+    """The recipients of an event (or reminder) by RULES, each address and channel once.
 
-
-def _assigned(event, units):
-    return _unit(units, event.payload.get("assigned_unit"))
-
-
-RULES = {
-    "case_opened": lambda e, s, u: _office(s) + (
-        _leadership(s) if e.payload.get("priority") == "hot" else []),
-    "case_assigned": lambda e, s, u: _assigned(e, u) + [
-        r for code in e.payload.get("coordinating_units") or [] for r in _unit(u, code)],
-    "case_transferred": lambda e, s, u: _unit(u, (e.payload.get("details") or {}).get(
-        "from_unit")) + _assigned(e, u),
-    "case_overdue": lambda e, s, u: _assigned(e, u) + _office(s),
-    "case_escalated": lambda e, s, u: [
-        r for code in (e.payload.get("escalated_units") or [])[-1:] for r in _unit(u, code)
-    ] + _leadership(s) + _office(s),
-    "case_reopened": lambda e, s, u: _assigned(e, u),
-    "case_commented": lambda e, s, u: _assigned(e, u) if (
-        e.payload.get("details") or {}).get("public") else [],
-    "case_resolved": lambda e, s, u: _office(s),
-}
-
-
-def recipients_for(event, settings, units=lambda code: None):
-    """The recipients of an event by RULES, each address once."""
+    `units(code)` looks up the directory copy; `prefs(owner)` an audience's Preference;
+    `followers(audience)` the users who asked for that audience's messages by email.
+    """
+    prefs = prefs or _default
+    followers = followers or (lambda audience: ())
     rule = RULES.get(event.event_type)
     unique = {}
-    for recipient in rule(event, settings, units) if rule else []:
-        unique.setdefault((recipient.address.lower(), recipient.channel), recipient)
+    for audience in rule(event.payload) if rule else []:
+        if audience == REPORTER:
+            case_id = event.payload.get("case_id")
+            found = [Recipient(f"reporter:{case_id}", "email", "", REPORTER)] if case_id else []
+        else:
+            pref = prefs(audience) or _default(audience)
+            found = [Recipient(address, channel, name, audience, pref.language, pref.quiet)
+                     for address, channel, name in _reach(audience, settings, units, pref)]
+            found += [Recipient(user.email, "email", user.name or user.email, user.owner,
+                                user.language, user.quiet)
+                      for user in followers(audience)
+                      if user.email and "email" in user.channels]
+        for recipient in found:
+            unique.setdefault((recipient.address.lower(), recipient.channel), recipient)
     return list(unique.values())
 
 
-def _local(value):
+def _minutes(hhmm):
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def quiet_until(now, quiet):
+    """When a quiet window holding `now` (UTC) ends, in UTC; None when `now` is not in one."""
+    if not quiet:
+        return None
+    local = now.astimezone(VIETNAM)
+    start, end, current = _minutes(quiet[0]), _minutes(quiet[1]), local.hour * 60 + local.minute
+    inside = start <= current < end if start < end else (current >= start or current < end)
+    if start == end or not inside:
+        return None
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    release = midnight + timedelta(minutes=end)
+    if release <= local:
+        release += timedelta(days=1)
+    return release.astimezone(now.tzinfo)
+
+
+def send_after(now, kind, payload, recipient):
+    """When a delivery may go out: now, or at the end of the recipient's quiet hours."""
+    if recipient.channel == "inbox" or is_urgent(kind, payload):
+        return now
+    return quiet_until(now, recipient.quiet) or now
+
+
+def local_time(value: datetime | None):
+    """A UTC time as Vietnam shows it: HH:MM dd/mm/yyyy."""
     return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if value else None
-
-
-def render(event, recipient=None, units=lambda code: None):
-    """Render an event's email, with times in Vietnam's zone and unit names resolved."""
-    if event.event_type == "case_opened":
-        context = dict(event.payload)
-        context["opened_at"] = _local(context["opened_at"])
-        name = "email/case_opened"
-    else:
-        payload = event.payload
-        details = payload.get("details") or {}
-        headline, lead = HEADLINES.get(event.event_type, ("Cập nhật", "Hồ sơ được cập nhật."))
-
-        def unit_name(code):
-            return (units(code) or {}).get("name", code)
-
-        context = {
-            "headline": headline, "lead": lead, "tracking_code": payload["tracking_code"],
-            "title": payload.get("title"), "status_name": STATUS_NAMES.get(
-                payload["status"], payload["status"]),
-            "assigned_name": unit_name(payload.get("assigned_unit"))
-            if payload.get("assigned_unit") else None,
-            "coordinating_names": [unit_name(c) for c in payload.get("coordinating_units") or []],
-            "deadline_local": _local(payload.get("deadline_at")),
-            "reason": details.get("reason") or details.get("resolution") or details.get("text"),
-            "recipient_name": recipient.name if recipient else "đồng chí",
-        }
-        name = "email/case_event"
-    subject = TEMPLATES.get_template(f"{name}.subject.j2").render(context)
-    return Message(
-        subject=" ".join(subject.split()),
-        text=TEMPLATES.get_template(f"{name}.txt.j2").render(context),
-        html=TEMPLATES.get_template(f"{name}.html.j2").render(context),
-    )

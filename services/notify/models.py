@@ -27,6 +27,8 @@ class Delivery(Base):
     case_id: Mapped[str | None] = mapped_column(String(36), index=True)
     recipient: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
     channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    audience: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2), nullable=False, default="vi")
     subject: Mapped[str] = mapped_column(String(300), nullable=False)
     body_text: Mapped[str] = mapped_column(Text, nullable=False)
     body_html: Mapped[str | None] = mapped_column(Text)
@@ -64,3 +66,51 @@ class InboxRead(Base):
     delivery_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     read_at = mapped_column(UtcDateTime(), nullable=False)
+
+
+class Preference(Base):
+    """How an audience (office, leadership, a unit) or a user wants to be told."""
+
+    __tablename__ = "preferences"
+
+    owner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channels = mapped_column(JSON, nullable=False)
+    language: Mapped[str] = mapped_column(String(2), nullable=False, default="vi")
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    email: Mapped[str | None] = mapped_column(String(200))
+    follows: Mapped[str | None] = mapped_column(String(64), index=True)
+    digests: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    name: Mapped[str | None] = mapped_column(String(120))
+    updated_at = mapped_column(UtcDateTime(), nullable=False)
+    updated_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class CaseClock(Base):
+    """notify's view of an open case's deadline, kept from case events, for reminders."""
+
+    __tablename__ = "case_clocks"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    title: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    priority: Mapped[str] = mapped_column(String(16), nullable=False)
+    assigned_unit: Mapped[str | None] = mapped_column(String(32))
+    started_at = mapped_column(UtcDateTime())
+    deadline_at = mapped_column(UtcDateTime())
+    next_reminder_at = mapped_column(UtcDateTime(), index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    correlation_id: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class ReminderSent(Base):
+    """That a reminder of one kind went out in one clock cycle of a case (once, any replica)."""
+
+    __tablename__ = "reminders_sent"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    started_at = mapped_column(UtcDateTime(), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    sent_at = mapped_column(UtcDateTime(), nullable=False)

@@ -1,23 +1,24 @@
-"""notify's nameko entrypoints and its delivery loop."""
+"""notify's nameko entrypoints, its delivery loops and its reminder loop."""
+
+import logging
 
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
+from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.common.auth import principal_from, require_role
 from services.common.background import BackgroundLoop
 from services.common.consuming import claim, handle_event, handle_events
+from services.common.contracts import CASE_CHANGE_EVENTS
 from services.common.db import Database, Engine
 from services.common.health import HealthEndpoints
 from services.common.outbox import Outbox, OutboxRelay, OutboxWriter
-from services.common.web import ApiError, NotFoundError, http, json_response
 
-from . import store
-from .domain import RULES, inbox_of
+from . import clocks, sending, store
+from .api import NotifyApi
 from .mailer import Mailer
-from .schemas import DeliveryQuery, InboxQuery
+from .reminders import parse_fractions
 
-NOTIFIED_EVENTS = tuple(RULES)
-DELIVERY_QUERY, INBOX_QUERY = DeliveryQuery(), InboxQuery()
+log = logging.getLogger(__name__)
 
 
 class ChannelLoop(BackgroundLoop):
@@ -39,20 +40,30 @@ class ChannelLoop(BackgroundLoop):
         """One batch; True when it was full (more may be due)."""
         outbox = OutboxWriter(self.container.service_name, self.relay)
         with self.engine.session_factory() as session:
-            return self.send(session, outbox) == store.SEND_BATCH
+            return self.send(session, outbox) == sending.SEND_BATCH
 
 
 class DeliverySender(ChannelLoop):
-    """Sends due email over SMTP."""
+    """Sends due email over SMTP; a reporter's address is asked of cases at that moment."""
 
     def setup(self):
         """Build the mailer from SMTP_URL."""
         super().setup()
         self.mailer = Mailer(self.settings["SMTP_URL"], float(self.settings["SMTP_TIMEOUT"]))
 
+    def reporter_contact(self, case_id):
+        """Ask cases for a reporter's contact, with a timeout; unavailable means retry later."""
+        try:
+            with ClusterRpcProxy(self.settings,
+                                 timeout=float(self.settings["CONTACT_RPC_TIMEOUT"])) as rpc:
+                return rpc.cases.reporter_contact(case_id)
+        except Exception as exc:  # a timeout, a lost broker, an error in cases: retry later
+            raise sending.ContactUnavailableError(f"cases did not answer: {exc}") from exc
+
     def send(self, session, outbox):
         """Send one batch of email."""
-        return store.send_due(session, self.mailer, self.settings, outbox)
+        return sending.send_due(session, self.mailer, self.settings, outbox,
+                                self.reporter_contact)
 
 
 class WebhookSender(ChannelLoop):
@@ -60,7 +71,30 @@ class WebhookSender(ChannelLoop):
 
     def send(self, session, outbox):
         """Post one batch of webhooks."""
-        return store.send_webhooks_due(session, self.settings, outbox)
+        return sending.send_webhooks_due(session, self.settings, outbox)
+
+
+class ReminderLoop(BackgroundLoop):
+    """Queues reminders before deadlines and daily while overdue, then wakes the senders."""
+
+    engine = Engine()
+    email = DeliverySender()
+    webhooks = WebhookSender()
+
+    def setup(self):
+        """Read the check interval and the reminder fractions."""
+        self.settings = self.container.config
+        self.interval = float(self.settings["REMINDER_CHECK_SECONDS"])
+        self.fractions = parse_fractions(self.settings["REMINDER_FRACTIONS"])
+
+    def work(self):
+        """One batch of due reminders; True when it was full."""
+        with self.engine.session_factory() as session:
+            count = clocks.send_reminders(session, self.settings, self.fractions)
+        if count:
+            self.email.wake()
+            self.webhooks.wake()
+        return count >= clocks.REMINDER_BATCH
 
 
 class Sender(DependencyProvider):
@@ -68,6 +102,7 @@ class Sender(DependencyProvider):
 
     email = DeliverySender()
     webhooks = WebhookSender()
+    reminders = ReminderLoop()
 
     def get_dependency(self, worker_ctx):
         """Return a function that wakes both loops."""
@@ -77,8 +112,8 @@ class Sender(DependencyProvider):
         return wake
 
 
-class NotifyService(HealthEndpoints):
-    """Turns events into deliveries and sends them."""
+class NotifyService(NotifyApi, HealthEndpoints):
+    """Turns events into deliveries and reminders, and sends them."""
 
     name = "notify"
     db = Database()
@@ -86,9 +121,19 @@ class NotifyService(HealthEndpoints):
     config = Config()
     wake_sender = Sender()
 
-    @handle_events(*NOTIFIED_EVENTS)
+    @handle_events("case_opened", *CASE_CHANGE_EVENTS)
     def notify_case_event(self, event):
-        """Queue one delivery per recipient the rules name for this event."""
+        """Queue one delivery per recipient the rules name; keep the case's clock."""
+        with self.db.transaction() as session:
+            if claim(session, event):
+                store.queue_deliveries(session, event, self.config)
+                if event.event_type != "case_opened":
+                    clocks.apply_case_event(session, event)
+        self.wake_sender()
+
+    @handle_events("periodic_report_missing", "digest_compiled")
+    def notify_reporting_event(self, event):
+        """Urge a unit whose report is missing; send a compiled digest to its readers."""
         with self.db.transaction() as session:
             if claim(session, event):
                 store.queue_deliveries(session, event, self.config)
@@ -100,47 +145,3 @@ class NotifyService(HealthEndpoints):
         with self.db.transaction() as session:
             if claim(session, event):
                 store.apply_unit_updated(session, event)
-
-    @http("GET", "/api/v1/deliveries")
-    def deliveries(self, request):
-        """The delivery log for the office: filter by case, recipient and status."""
-        principal = principal_from(request, self.config["AUTH_SECRET"])
-        require_role(principal, "clerk", "leader", "admin")
-        query = DELIVERY_QUERY.load({k: request.args.get(k) for k in request.args})
-        with self.db.transaction() as session:
-            items, total = store.list_deliveries(session, **query)
-        return json_response({"items": items, "total": total, "page": query["page"],
-                              "per_page": query["per_page"]})
-
-    def _inbox(self, request):
-        principal = principal_from(request, self.config["AUTH_SECRET"])
-        box = inbox_of(principal.role, principal.unit_code)
-        if box is None:
-            raise ApiError("This account has no inbox.", status=403, code="forbidden")
-        return principal, box
-
-    @http("GET", "/api/v1/inbox")
-    def inbox(self, request):
-        """The signed-in user's in-app notifications (`?unread=true` for unread only)."""
-        principal, box = self._inbox(request)
-        query = INBOX_QUERY.load({k: request.args.get(k) for k in request.args})
-        with self.db.transaction() as session:
-            items, total = store.list_inbox(session, box, principal.user_id,
-                                            query["unread"], query["page"], query["per_page"])
-        return json_response({"items": items, "total": total, "page": query["page"]})
-
-    @http("POST", "/api/v1/inbox/<delivery_id>/read")
-    def mark_read(self, request, delivery_id):
-        """Mark one notification read."""
-        principal, box = self._inbox(request)
-        with self.db.transaction() as session:
-            if not store.mark_read(session, box, principal.user_id, delivery_id):
-                raise NotFoundError("No such notification in your inbox.",
-                                    fields={"delivery_id": ["Unknown notification."]})
-        return json_response({"id": delivery_id, "read": True})
-
-    @http("GET", "/api/v1/deliveries/stats")
-    def delivery_stats(self, request):
-        """Number of deliveries per channel and status."""
-        with self.db.transaction() as session:
-            return json_response({"by_channel": store.count_by_status(session)})

@@ -1,20 +1,16 @@
 """notify's persistence: queue deliveries for an event, send what is due, record outcomes."""
 
-import hashlib
-import hmac
 import json
 import logging
-import smtplib
-import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import requests
 from sqlalchemy import func, select
 
-from .domain import Message, recipients_for, render, webhook_body
-from .mailer import build_email
+from .domain import CHANNELS, DIGEST, REPORTER, Preference, recipients_for, send_after
+from .messages import Message, render_event, webhook_body
 from .models import Delivery, DirectoryUnit, InboxRead
+from .models import Preference as PreferenceRow
 
 log = logging.getLogger(__name__)
 
@@ -52,145 +48,76 @@ def apply_unit_updated(session, event):
     return True
 
 
-def queue_deliveries(session, event, settings):
-    """Create one pending delivery per recipient of the event (in the consumer's transaction)."""
-    now = datetime.now(UTC)
+def preference_lookup(session):
+    """A function owner → Preference over notify's stored preferences (cached)."""
+    cache = {}
+
+    def lookup(owner):
+        if owner not in cache:
+            row = session.get(PreferenceRow, owner)
+            cache[owner] = None if row is None else as_preference(row)
+        return cache[owner]
+
+    return lookup
+
+
+def follower_lookup(session):
+    """A function audience → users who asked for its messages (or for digests) by email."""
+    def lookup(audience):
+        query = select(PreferenceRow).where(PreferenceRow.email.is_not(None))
+        query = query.where(PreferenceRow.digests) if audience == DIGEST \
+            else query.where(PreferenceRow.follows == audience)
+        return [as_preference(row) for row in session.scalars(query)]
+
+    return lookup
+
+
+def as_preference(row):
+    """The domain Preference of a stored row."""
+    return Preference(owner=row.owner, channels=frozenset(row.channels), language=row.language,
+                      quiet_start=row.quiet_start, quiet_end=row.quiet_end, email=row.email,
+                      follows=row.follows, digests=row.digests, name=row.name)
+
+
+def message_for(event, recipient, units, settings):
+    """The message one recipient gets for an event: JSON for webhooks, else a template."""
+    if recipient.channel == "webhook":
+        return Message(event.event_type, json.dumps(webhook_body(event), ensure_ascii=False),
+                       None)
+    kind = "case_resolved_reporter" if recipient.audience == REPORTER else event.event_type
+    return render_event(event, recipient.lang, recipient.name, units,
+                        settings.get("PUBLIC_URL", ""), kind)
+
+
+def queue_deliveries(session, event, settings, now=None):
+    """Create one pending delivery per recipient of the event (in the consumer's transaction).
+
+    Inbox deliveries are delivered by being stored; the others wait for their channel's loop,
+    and non-urgent ones for the end of the recipient's quiet hours.
+    """
+    now = now or datetime.now(UTC)
     created = []
     units = unit_lookup(session)
-    for recipient in recipients_for(event, settings, units):
-        if recipient.channel == "webhook":
-            body = json.dumps(webhook_body(event), ensure_ascii=False)
-            message = Message(subject=event.event_type, text=body, html=None)
-        else:
-            message = render(event, recipient, units)
+    recipients = recipients_for(event, settings, units, preference_lookup(session),
+                                follower_lookup(session))
+    for recipient in recipients:
+        message = message_for(event, recipient, units, settings)
         delivery_id = str(uuid.uuid4())
         delivery = Delivery(
             id=delivery_id, event_id=event.event_id, event_type=event.event_type,
             case_id=event.payload.get("case_id"), recipient=recipient.address,
-            channel=recipient.channel, subject=message.subject, body_text=message.text,
-            body_html=message.html, message_id=f"<{delivery_id}@notify.grassroots>",
-            status="pending", attempts=0, next_attempt_at=now,
+            channel=recipient.channel, audience=recipient.audience, language=recipient.lang,
+            subject=message.subject, body_text=message.text, body_html=message.html,
+            message_id=f"<{delivery_id}@notify.grassroots>", status="pending", attempts=0,
+            next_attempt_at=send_after(now, event.event_type, event.payload, recipient),
             correlation_id=event.correlation_id, created_at=now,
         )
-        if recipient.channel == "inbox":  # stored is delivered: the user reads it here
+        if recipient.channel == "inbox":
             delivery.status, delivery.sent_at, delivery.attempts = "sent", now, 1
         session.add(delivery)
         created.append(delivery)
     session.flush()
     return created
-
-
-def due_deliveries(session, channel="email", limit=SEND_BATCH):
-    """Pending deliveries of a channel whose time has come, locked so replicas never send one
-    twice."""
-    return session.scalars(
-        select(Delivery)
-        .where(Delivery.status == "pending", Delivery.channel == channel,
-               Delivery.next_attempt_at <= datetime.now(UTC))
-        .order_by(Delivery.next_attempt_at).limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-
-
-def announce(session, outbox, delivery):
-    """Emit `notification_delivered` or `notification_failed` with the outcome (no address)."""
-    event_type = "notification_delivered" if delivery.status == "sent" else "notification_failed"
-    outbox.emit(session, event_type, {
-        "delivery_id": delivery.id, "source_event_id": delivery.event_id,
-        "source_event_type": delivery.event_type, "case_id": delivery.case_id,
-        "channel": delivery.channel, "attempts": delivery.attempts,
-        "error": delivery.last_error if delivery.status == "failed" else None,
-    }, aggregate_id=delivery.id, correlation_id=delivery.correlation_id)
-
-
-def send_due(session, mailer, settings, outbox):
-    """Send one batch of due email deliveries; returns how many were attempted."""
-    batch = due_deliveries(session)
-    if not batch:
-        return 0
-    client = None
-    try:
-        for delivery in batch:
-            try:
-                if client is None:
-                    client = mailer.open()
-                client.send_message(build_email(
-                    settings["MAIL_FROM"], delivery.recipient, delivery.subject,
-                    delivery.body_text, delivery.body_html, delivery.message_id))
-            except (OSError, smtplib.SMTPException) as exc:
-                record_failure(delivery, exc, settings)
-                client = _drop(client)
-            else:
-                delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
-                delivery.attempts += 1
-            if delivery.status in ("sent", "failed"):
-                announce(session, outbox, delivery)
-    finally:
-        _drop(client)
-        session.commit()
-    return len(batch)
-
-
-def send_webhooks_due(session, settings, outbox, post=None):
-    """POST one batch of due webhook deliveries, signed; returns how many were attempted."""
-    post = post or requests.post
-    batch = due_deliveries(session, "webhook")
-    try:
-        for delivery in batch:
-            headers = signed_headers(settings["WEBHOOK_SECRET"], delivery)
-            try:
-                response = post(delivery.recipient, data=delivery.body_text.encode("utf-8"),
-                                headers=headers, timeout=float(settings["WEBHOOK_TIMEOUT"]))
-                if not 200 <= response.status_code < 300:
-                    raise WebhookRefusedError(f"HTTP {response.status_code}")
-            except (requests.RequestException, WebhookRefusedError) as exc:
-                record_failure(delivery, exc, settings)
-            else:
-                delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
-                delivery.attempts += 1
-            if delivery.status in ("sent", "failed"):
-                announce(session, outbox, delivery)
-    finally:
-        session.commit()
-    return len(batch)
-
-
-class WebhookRefusedError(Exception):
-    """The receiving end answered with something other than 2xx."""
-
-
-def signed_headers(secret, delivery, now=None):
-    """Headers proving the body came from us: HMAC-SHA256 over `timestamp.body`."""
-    timestamp = str(int(now or time.time()))
-    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode() +
-                   delivery.body_text.encode("utf-8"), hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/json; charset=utf-8",
-            "X-Grassroots-Timestamp": timestamp, "X-Grassroots-Signature": f"sha256={mac}",
-            "X-Grassroots-Delivery": delivery.id, "X-Grassroots-Event": delivery.event_type}
-
-
-def record_failure(delivery, exc, settings):
-    """Count a failed attempt; back off exponentially, give up after the configured limit."""
-    delivery.attempts += 1
-    delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-    if delivery.attempts >= int(settings["DELIVERY_MAX_ATTEMPTS"]):
-        delivery.status = "failed"
-        log.error("delivery %s to %s failed for good: %s", delivery.id, delivery.channel,
-                  delivery.last_error)
-        return
-    pause = float(settings["DELIVERY_RETRY_SECONDS"]) * 2 ** (delivery.attempts - 1)
-    delivery.next_attempt_at = datetime.now(UTC) + timedelta(seconds=min(pause, 3600))
-    log.warning("delivery %s attempt %s failed (%s); next in %.0fs", delivery.id,
-                delivery.attempts, delivery.last_error, pause)
-
-
-def _drop(client):
-    if client is not None:
-        try:
-            client.quit()
-        except (OSError, smtplib.SMTPException):
-            client.close()
-    return None
 
 
 def list_deliveries(session, case_id=None, recipient=None, status=None, channel=None, page=1,
@@ -251,3 +178,28 @@ def count_by_status(session):
             .group_by(Delivery.channel, Delivery.status)):
         counts.setdefault(channel, {})[status] = number
     return counts
+
+
+def preference_view(session, owner):
+    """An audience's or user's preferences as the API shows them (defaults when unset)."""
+    row = session.get(PreferenceRow, owner)
+    pref = as_preference(row) if row is not None else Preference(owner=owner)
+    view = {"owner": owner, "channels": sorted(pref.channels), "language": pref.language,
+            "quiet_start": pref.quiet_start, "quiet_end": pref.quiet_end,
+            "updated_at": row.updated_at.isoformat() if row is not None else None}
+    if owner.startswith("user:"):
+        view.update(email=pref.email, name=pref.name, follows=pref.follows,
+                    digests=pref.digests)
+    return view
+
+
+def save_preference(session, owner, choice, actor_id, now):
+    """Create or update preferences with the fields given; the others keep their values."""
+    row = session.get(PreferenceRow, owner, with_for_update=True)
+    if row is None:
+        row = PreferenceRow(owner=owner, channels=list(CHANNELS), language="vi", digests=False)
+        session.add(row)
+    for name, value in choice.items():
+        setattr(row, name, sorted(set(value)) if name == "channels" else value)
+    row.updated_at, row.updated_by = now, actor_id
+    return row

@@ -1,11 +1,18 @@
 """Who hears of each case event: the rules, one event type at a time."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.common.contracts import Event
-from services.notify.domain import inbox_of, recipients_for, render
+from services.notify.domain import (
+    Preference,
+    inbox_of,
+    quiet_until,
+    recipients_for,
+    send_after,
+)
+from services.notify.messages import render_event
 
 UNITS = {
     "DB-001": {"name": "Đảng bộ Sở Y tế", "emails": ["db001@example.vn"], "active": True},
@@ -44,7 +51,7 @@ def addresses(evt, settings=SETTINGS, channel="email"):
     (event("case_reopened"), ["db001@example.vn"]),
     (event("case_commented", details={"text": "x", "public": True}), ["db001@example.vn"]),
     (event("case_commented", details={"text": "x", "public": False}), []),
-    (event("case_resolved", status="resolved"), ["vp@example.vn"]),
+    (event("case_resolved", status="resolved"), ["vp@example.vn", "reporter:c-1"]),
     (event("case_status_changed"), []),
     (event("case_assigned", assigned_unit="OLD"), []),
     (event("case_assigned", assigned_unit="NOT-KNOWN"), []),
@@ -68,7 +75,7 @@ def test_an_address_named_twice_is_told_once():
 def test_case_event_email_names_units_and_shows_vietnam_time():
     evt = event("case_assigned", coordinating_units=["SO-YTE"])
     [first, *_] = recipients_for(evt, SETTINGS, UNITS.get)
-    message = render(evt, first, UNITS.get)
+    message = render_event(evt, first.lang, first.name, UNITS.get)
     assert message.subject == "[Giao xử lý] Chậm trả lương — mã ABCD-EFGH-JKM"
     assert "Kính gửi Đảng bộ Sở Y tế," in message.text
     assert "Đơn vị phối hợp: Sở Y tế" in message.text
@@ -90,3 +97,66 @@ def test_each_role_reads_its_own_inbox():
     assert inbox_of("leader", None) == "leadership"
     assert inbox_of("admin", None) is None
     assert inbox_of("officer", None) is None
+
+
+def test_a_unit_that_chose_inbox_only_gets_no_email_but_still_its_inbox():
+    prefs = {"unit:DB-001": Preference("unit:DB-001", channels=frozenset({"inbox"}))}
+    found = recipients_for(event("case_assigned"), SETTINGS, UNITS.get, prefs.get)
+    assert [(r.address, r.channel) for r in found] == [("unit:DB-001", "inbox")]
+
+
+def test_officers_who_follow_their_unit_by_email_hear_with_it_in_their_language():
+    user = Preference("user:u-1", email="can.bo@example.vn", follows="unit:DB-001",
+                      language="en")
+    found = recipients_for(event("case_assigned"), SETTINGS, UNITS.get,
+                           followers=lambda audience: [user] if audience == "unit:DB-001"
+                           else [])
+    mine = [r for r in found if r.address == "can.bo@example.vn"]
+    assert [(r.channel, r.lang, r.audience) for r in mine] == [("email", "en", "user:u-1")]
+
+
+def test_report_reminders_and_digests_reach_their_own_audiences():
+    missing = event("periodic_report_missing", unit_code="CB-001")
+    assert addresses(missing) == ["cb001@example.vn"]
+    assert addresses(missing, channel="inbox") == ["unit:CB-001"]
+    reader = Preference("user:u-2", email="pbt@example.vn", digests=True)
+    digest = recipients_for(event("digest_compiled"), SETTINGS, UNITS.get,
+                            followers=lambda audience: [reader] if audience == "digest" else [])
+    assert [r.address for r in digest if r.channel == "email"] == [
+        "lanhdao@example.vn", "pbt@example.vn"]
+    assert addresses(event("reminder_overdue")) == ["db001@example.vn", "vp@example.vn"]
+    assert addresses(event("reminder_due")) == ["db001@example.vn"]
+
+
+def at_vietnam(hour, minute=0):
+    return datetime(2026, 11, 23, hour - 7, minute, tzinfo=UTC) if hour >= 7 else \
+        datetime(2026, 11, 22, hour + 17, minute, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("local_hour", "quiet", "released_at_local"), [
+    (23, ("22:00", "06:30"), (6, 30)),
+    (3, ("22:00", "06:30"), (6, 30)),
+    (12, ("22:00", "06:30"), None),
+    (12, ("11:00", "13:00"), (13, 0)),
+    (14, ("11:00", "13:00"), None),
+    (12, None, None),
+])
+def test_quiet_hours_hold_a_message_until_they_end(local_hour, quiet, released_at_local):
+    now = at_vietnam(local_hour)
+    released = quiet_until(now, quiet)
+    if released_at_local is None:
+        assert released is None
+    else:
+        local = released.astimezone(UTC) + timedelta(hours=7)
+        assert (local.hour, local.minute) == released_at_local and released > now
+
+
+def test_urgent_matters_and_the_inbox_ignore_quiet_hours():
+    night = at_vietnam(23)
+    [email, inbox] = recipients_for(event("case_assigned"), SETTINGS, UNITS.get,
+                                       lambda o: Preference(o, quiet_start="22:00",
+                                                            quiet_end="06:30"))
+    assert send_after(night, "case_assigned", {"priority": "normal"}, email) > night
+    assert send_after(night, "case_assigned", {"priority": "hot"}, email) == night
+    assert send_after(night, "case_escalated", {"priority": "normal"}, email) == night
+    assert send_after(night, "case_assigned", {"priority": "normal"}, inbox) == night

@@ -7,8 +7,10 @@ import subprocess
 import sys
 
 import pytest
+import requests
 from sqlalchemy import select
 
+from services.common.auth import issue_token
 from services.common.contracts import new_event
 from services.common.db import make_engine
 from services.notify.models import Delivery
@@ -58,6 +60,19 @@ def overdue_event():
         "deadline_at": "2026-11-20T16:59:59+00:00"}, aggregate_id="c-7", aggregate_version=4)
 
 
+def unit_secret(notify, code):
+    """The unit's own signing secret, as an admin hands it out."""
+    admin = {"Authorization": "Bearer " + issue_token(
+        notify.settings["AUTH_SECRET"], user_id="a-1", username="admin", role="admin",
+        unit_code=None)}
+    assert requests.get(notify.url(f"/api/v1/units/{code}/webhook-secret"), timeout=5,
+                        headers={**admin, "Authorization": "Bearer x"}).status_code == 401
+    response = requests.get(notify.url(f"/api/v1/units/{code}/webhook-secret"),
+                            headers=admin, timeout=5)
+    assert response.status_code == 200
+    return response.json()["secret"]
+
+
 def start_notify(start_service, mail_sink):
     return start_service("notify", SMTP_URL=mail_sink.url, WEBHOOK_SECRET=SECRET,
                          OFFICE_EMAIL="vp@example.vn", max_workers=1)
@@ -71,7 +86,9 @@ def test_webhook_is_signed_and_retried_until_the_endpoint_accepts(
     publish_event(amqp_uri, overdue_event())
     [hook] = wait_until(lambda: received(directory), timeout=30, message="webhook received")
     headers = {k.lower(): v for k, v in hook["headers"].items()}
-    expected = hmac.new(SECRET.encode(), f"{headers['x-grassroots-timestamp']}.".encode()
+    secret = unit_secret(notify, "DB-001")
+    assert secret != SECRET
+    expected = hmac.new(secret.encode(), f"{headers['x-grassroots-timestamp']}.".encode()
                         + hook["body"].encode(), hashlib.sha256).hexdigest()
     assert headers["x-grassroots-signature"] == f"sha256={expected}"
     assert headers["x-grassroots-event"] == "case_overdue"
