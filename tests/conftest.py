@@ -25,7 +25,8 @@ from tests.support import infra  # noqa: E402
 from tests.support.mail import MailSink, free_port  # noqa: E402
 
 FAST_RETRIES = {"HANDLER_MAX_ATTEMPTS": 3, "HANDLER_RETRY_DELAY_MS": 50,
-                "OUTBOX_POLL_SECONDS": 0.2, "DELIVERY_RETRY_SECONDS": 0.2}
+                "OUTBOX_POLL_SECONDS": 0.2, "DELIVERY_RETRY_SECONDS": 0.2,
+                "RATE_LIMIT_PER_MINUTE": 0}  # rate limits have their own tests
 
 
 @pytest.fixture

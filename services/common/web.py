@@ -23,12 +23,13 @@ class ApiError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message, fields=None, code=None, status=None):
+    def __init__(self, message, fields=None, code=None, status=None, headers=None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
         self.code = code or self.code
         self.status = status or self.status
+        self.headers = headers or {}
 
 
 class NotFoundError(ApiError):
@@ -49,6 +50,12 @@ class UnprocessableError(ApiError):
     status, code = 422, "unprocessable"
 
 
+class TooManyRequestsError(ApiError):
+    """A client sent more than its share; it may try again after `Retry-After` seconds."""
+
+    status, code = 429, "too_many_requests"
+
+
 class UnavailableError(ApiError):
     """A dependency (database, broker) is unreachable."""
 
@@ -62,9 +69,10 @@ def json_response(payload, status=200, headers=None):
                     content_type="application/json; charset=utf-8")
 
 
-def error_response(status, code, message, fields=None):
+def error_response(status, code, message, fields=None, headers=None):
     """The one error shape of every API: {"error", "message", "fields"}."""
-    return json_response({"error": code, "message": message, "fields": fields or {}}, status)
+    return json_response({"error": code, "message": message, "fields": fields or {}}, status,
+                         headers)
 
 
 def read_json(request, max_bytes=MAX_BODY_BYTES):
@@ -132,7 +140,7 @@ class HttpEntrypoint(HttpRequestHandler):
     def response_from_exception(self, exc):
         """Map known errors to their status; anything else is a logged, opaque 500."""
         if isinstance(exc, ApiError):
-            return error_response(exc.status, exc.code, exc.message, exc.fields)
+            return error_response(exc.status, exc.code, exc.message, exc.fields, exc.headers)
         if isinstance(exc, ValidationError):
             return validation_error(exc)
         if isinstance(exc, HTTPException):

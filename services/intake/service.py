@@ -8,28 +8,35 @@ from services.common.contracts import CASE_CHANGE_EVENTS
 from services.common.db import Database
 from services.common.health import HealthEndpoints
 from services.common.outbox import Outbox
+from services.common.ratelimit import RateLimit
 from services.common.web import NotFoundError, http, json_response, read_json
 
 from . import store
+from .channels_api import ChannelEndpoints
 from .domain import parse_tracking_code
 from .imports_api import ImportEndpoints
 from .open311_api import Open311Endpoints
+from .openapi import document
 from .pages import PublicPages
 from .schemas import IDEMPOTENCY_KEY, FeedbackIn
 
 FEEDBACK_IN = FeedbackIn()
+OPENAPI = document()
 
 
-class IntakeService(PublicPages, ImportEndpoints, Open311Endpoints, HealthEndpoints):
+class IntakeService(PublicPages, ImportEndpoints, Open311Endpoints, ChannelEndpoints,
+                    HealthEndpoints):
     """Takes feedback in and answers tracking-code lookups."""
 
     name = "intake"
     db = Database()
     outbox = Outbox()
+    limit = RateLimit()
 
     @http("POST", "/api/v1/feedback")
     def submit_feedback(self, request):
         """Accept one submission; 202 with its tracking code. Honours Idempotency-Key."""
+        self.limit(request, "submit")
         raw = read_json(request)
         feedback = FEEDBACK_IN.load(raw)
         key = request.headers.get("Idempotency-Key")
@@ -59,9 +66,15 @@ class IntakeService(PublicPages, ImportEndpoints, Open311Endpoints, HealthEndpoi
                      "Idempotent-Replayed": "false" if created else "true"},
         )
 
+    @http("GET", "/api/v1/openapi.json")
+    def openapi(self, request):
+        """The OpenAPI document of this API."""
+        return json_response(OPENAPI)
+
     @http("GET", "/api/v1/feedback/<tracking_code>")
     def get_feedback(self, request, tracking_code):
         """The submission and its case's public status; never personal data."""
+        self.limit(request, "lookup")
         code = parse_tracking_code(tracking_code)
         if code is None:
             raise NotFoundError("No submission has this tracking code; check the characters.",

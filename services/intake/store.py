@@ -90,9 +90,9 @@ def apply_case_event(session, event):
     internal notes never reach intake.
     """
     payload = event.payload
-    match = (Submission.id == payload["submission_id"]) if payload.get("submission_id") \
-        else (Submission.case_id == payload["case_id"])
-    submission = session.scalar(select(Submission).where(match).with_for_update())
+    # every case event names the tracking code, so order of arrival does not matter
+    submission = session.scalar(select(Submission).where(
+        Submission.tracking_code == payload["tracking_code"]).with_for_update())
     if submission is None:
         return False
     details = payload.get("details") or {}

@@ -19,7 +19,7 @@ class Cluster:
         """An environment with free ports, the given databases, broker and SMTP server."""
         env = dict(os.environ, AMQP_URI=amqp_uri, SMTP_URL=smtp_url,
                    OFFICE_EMAIL="vanphong@dangbokhoi.example.vn", OUTBOX_POLL_SECONDS="0.5",
-                   HANDLER_RETRY_DELAY_MS="100", LOG_LEVEL="WARNING")
+                   HANDLER_RETRY_DELAY_MS="100", LOG_LEVEL="WARNING", RATE_LIMIT_PER_MINUTE="0")
         for service in SERVICES:
             env[f"{service.upper()}_DATABASE_URL"] = database_urls[service]
             env[f"{service.upper()}_PORT"] = str(free_port())
