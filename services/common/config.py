@@ -51,6 +51,7 @@ def service_config(service: str, env=None) -> dict:
         "DATABASE_URL": database_url(service, env),
         "SMTP_URL": _env(env, "SMTP_URL", DEFAULT_SMTP_URL),
         "SMTP_TIMEOUT": float(_env(env, "SMTP_TIMEOUT", "10")),
+        "SMTP_CA_FILE": _env(env, "SMTP_CA_FILE", ""),
         "OFFICE_EMAIL": _env(env, "OFFICE_EMAIL", DEFAULT_OFFICE_EMAIL),
         "LEADERSHIP_EMAIL": _env(env, "LEADERSHIP_EMAIL", ""),
         "WEBHOOK_SECRET": _env(env, "WEBHOOK_SECRET", "dev-only-webhook-secret"),

@@ -1,6 +1,8 @@
 """SMTP delivery: one connection per batch, TLS and auth when the URL asks for them."""
 
+import base64
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
 from urllib.parse import parse_qs, unquote, urlparse
@@ -39,17 +41,39 @@ def build_email(sender, to, subject, text, html, message_id):
 class Mailer:
     """Opens an SMTP session for a batch of messages."""
 
-    def __init__(self, url, timeout=10.0):
+    def __init__(self, url, timeout=10.0, ca_file=None):
         self.settings = parse_smtp_url(url)
         self.timeout = timeout
+        self.ca_file = ca_file or None
+
+    def tls_context(self):
+        """A context that verifies the server's certificate and name (SMTP_CA_FILE for a
+        private authority)."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
     def open(self):
         """Connect (and log in) to the SMTP server; the caller closes it with quit()."""
         s = self.settings
-        cls = smtplib.SMTP_SSL if s["ssl"] else smtplib.SMTP
-        client = cls(s["host"], s["port"], timeout=self.timeout)
+        if s["ssl"]:
+            client = smtplib.SMTP_SSL(s["host"], s["port"], timeout=self.timeout,
+                                      context=self.tls_context())
+        else:
+            client = smtplib.SMTP(s["host"], s["port"], timeout=self.timeout)
         if s["starttls"]:
-            client.starttls()
+            client.starttls(context=self.tls_context())
         if s["username"]:
-            client.login(s["username"], s["password"] or "")
+            login(client, s["username"], s["password"] or "")
         return client
+
+
+def login(client, username, password):
+    """Log in; a non-ASCII name or password goes as AUTH PLAIN in UTF-8 (RFC 4616), which
+    smtplib's own login cannot send."""
+    if (username + password).isascii():
+        client.login(username, password)
+        return
+    client.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, reply = client.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)

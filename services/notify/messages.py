@@ -97,6 +97,9 @@ def context_for(kind, payload, lang="vi", recipient_name=None, units=lambda code
         else details.get("reason") or details.get("text"),
         "track_url": f"{public_url.rstrip('/')}/track?code={code}" if code else None,
     }
+    period = str(payload.get("period") or "")
+    if len(period) == 7 and period[4] == "-":
+        context["period"] = f"{period[5:]}/{period[:4]}"
     if payload.get("period_start") and "period_label" not in payload:
         context["period_label"] = f"{payload['period_start']} – {payload['period_end']}"
     return context

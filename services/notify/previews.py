@@ -20,7 +20,7 @@ _EXTRA = {
     "case_resolved": {"status": "resolved"},
     "case_resolved_reporter": {"status": "resolved"},
     "periodic_report_missing": {"unit_code": "CB-012", "unit_name": "Chi bộ Công ty Cấp nước",
-                                "period": "11/2026", "due_on": "05/12/2026"},
+                                "period": "2026-11", "due_on": "05/12/2026"},
     "digest_compiled": {"title": "Tình hình xử lý phản ánh tuần 47/2026",
                         "summary": "Tiếp nhận 42 phản ánh, giải quyết 35, quá hạn 3.",
                         "period_label": "16/11/2026 – 22/11/2026",

@@ -91,7 +91,7 @@ def send_due(session, mailer, settings, outbox, contacts=_no_contacts):
                     delivery.body_html, delivery.message_id))
             except ContactUnavailableError as exc:
                 record_failure(delivery, exc, settings)
-            except (OSError, smtplib.SMTPException) as exc:
+            except (OSError, smtplib.SMTPException, UnicodeError, ValueError) as exc:
                 record_failure(delivery, exc, settings)
                 client = _drop(client)
             else:

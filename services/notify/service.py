@@ -49,7 +49,8 @@ class DeliverySender(ChannelLoop):
     def setup(self):
         """Build the mailer from SMTP_URL."""
         super().setup()
-        self.mailer = Mailer(self.settings["SMTP_URL"], float(self.settings["SMTP_TIMEOUT"]))
+        self.mailer = Mailer(self.settings["SMTP_URL"], float(self.settings["SMTP_TIMEOUT"]),
+                             self.settings.get("SMTP_CA_FILE"))
 
     def reporter_contact(self, case_id):
         """Ask cases for a reporter's contact, with a timeout; unavailable means retry later."""

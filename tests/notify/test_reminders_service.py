@@ -172,3 +172,29 @@ def test_templates_can_be_previewed_in_both_languages(start_service):
                         timeout=5).status_code == 404
     assert requests.get(notify.url("/api/v1/templates"), headers=token(notify, "officer", "X"),
                         timeout=5).status_code == 403
+
+
+def test_a_missing_report_urges_the_unit_and_a_digest_reaches_its_subscribers(
+        start_service, amqp_uri, mail_sink):
+    notify = start_service("notify", SMTP_URL=mail_sink.url, OFFICE_EMAIL="vp@example.vn",
+                           LEADERSHIP_EMAIL="lanhdao@example.vn")
+    reader = token(notify, "leader", user_id="u-pbt")
+    assert requests.put(notify.url("/api/v1/preferences/me"), headers=reader, timeout=5,
+                        json={"email": "pbt@example.vn", "digests": True}).status_code == 200
+    publish_unit(amqp_uri, notify)
+    publish_event(amqp_uri, new_event("periodic_report_missing", {
+        "unit_code": "DB-001", "period": "2026-10", "due_on": "2026-11-05"},
+        aggregate_id="report:DB-001:2026-10"))
+    publish_event(amqp_uri, new_event("digest_compiled", {
+        "digest_id": "d-47", "kind": "weekly", "period_start": "2026-11-16",
+        "period_end": "2026-11-22", "title": "Tình hình xử lý phản ánh tuần 47/2026",
+        "summary": "Tiếp nhận 42, giải quyết 35, quá hạn 3.",
+        "link": "http://localhost:8004/reports/digests/d-47"}, aggregate_id="d-47"))
+    mails = {str(m["To"]): m for m in mail_sink.wait_for(3)}
+    assert set(mails) == {"db001@example.vn", "lanhdao@example.vn", "pbt@example.vn"}
+    urge = mails["db001@example.vn"]
+    assert str(urge["Subject"]) == "[Nhắc nộp báo cáo] Báo cáo tình hình tháng 10/2026"
+    assert "Hạn nộp: 05/11/2026" in urge.get_body(("plain",)).get_content()
+    digest = mails["pbt@example.vn"].get_body(("plain",)).get_content()
+    assert "Tiếp nhận 42, giải quyết 35, quá hạn 3." in digest
+    assert "http://localhost:8004/reports/digests/d-47" in digest

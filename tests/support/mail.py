@@ -30,10 +30,11 @@ def wait_for_port(port, timeout=15.0):
 class MailSink:
     """The mailsink dev tool running as a process, with its maildir."""
 
-    def __init__(self, directory, port=None):
+    def __init__(self, directory, port=None, extra_args=()):
         self.directory = Path(directory)
         self.port = port or free_port()
         self.process = None
+        self.extra_args = list(extra_args)
 
     @property
     def url(self):
@@ -44,7 +45,7 @@ class MailSink:
         """Start the server and wait until it listens."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "services.devtools.mailsink", "--port", str(self.port),
-             "--dir", str(self.directory), "--quiet"],
+             "--dir", str(self.directory), "--quiet", *self.extra_args],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port)
         return self
