@@ -40,8 +40,10 @@ migrate: install ## upgrade every service database
 check: install ## one verdict per dependency: broker, databases, SMTP
 	$(PY) -m services check
 
-bench: install ## pipeline benchmark (needs RabbitMQ and PostgreSQL)
+bench: install ## benchmarks (need RabbitMQ and PostgreSQL); figures go to bench/results/
 	$(PY) bench/pipeline.py
+	$(PY) bench/import.py
+	$(PY) bench/dedup.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

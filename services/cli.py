@@ -3,6 +3,7 @@
 import argparse
 import sys
 
+from services import import_cli
 from services.common import config
 
 
@@ -172,6 +173,8 @@ def build_parser():
     p.add_argument("ids", nargs="*", help="event ids or #positions from `dlq list`")
     p.add_argument("--all", action="store_true", help="act on every dead letter")
     p.set_defaults(func=cmd_dlq)
+
+    import_cli.add_parser(sub)
     return parser
 
 

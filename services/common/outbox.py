@@ -22,17 +22,23 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 200
 
 
+def _row(envelope, now):
+    return {"event_id": envelope["event_id"], "event_type": envelope["event_type"],
+            "exchange": event_exchange(CONTRACTS[envelope["event_type"]].producer).name,
+            "body": json.dumps(envelope, ensure_ascii=False),
+            "correlation_id": envelope["correlation_id"], "created_at": now, "attempts": 0}
+
+
 def write_event(session, envelope):
     """Add one envelope to the outbox inside the caller's transaction."""
-    session.execute(outbox.insert().values(
-        event_id=envelope["event_id"],
-        event_type=envelope["event_type"],
-        exchange=event_exchange(CONTRACTS[envelope["event_type"]].producer).name,
-        body=json.dumps(envelope, ensure_ascii=False),
-        correlation_id=envelope["correlation_id"],
-        created_at=datetime.now(UTC),
-        attempts=0,
-    ))
+    session.execute(outbox.insert().values(**_row(envelope, datetime.now(UTC))))
+
+
+def write_events(session, envelopes):
+    """Add many envelopes in one statement (bulk imports), inside the caller's transaction."""
+    if envelopes:
+        now = datetime.now(UTC)
+        session.execute(outbox.insert(), [_row(envelope, now) for envelope in envelopes])
 
 
 def backlog(session):

@@ -1,18 +1,14 @@
 """intake's persistence: record a submission with its event; follow its case's status."""
 
-import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from services.common.web import UnprocessableError
 
-from .domain import fingerprint, new_tracking_code
+from .domain import fingerprint
 from .models import DirectoryUnit, PublicComment, Submission
-
-# where a submission came from, beyond its channel; stored, never sent in events
-ORIGIN_FIELDS = ("client", "external_key", "address", "latitude", "longitude", "import_id",
-                 "report_id")
+from .submission_rows import received_payload, submission_row
 
 
 def find_by_key(session, key):
@@ -56,30 +52,13 @@ def record_submission(session, outbox, feedback, idempotency_key=None, raw=None)
         existing = find_by_key(session, idempotency_key)
         if existing is not None:
             return replay(existing, request_hash), False
-    reporter = feedback.get("reporter") or {}
-    submission = Submission(
-        id=str(uuid.uuid4()), tracking_code=new_tracking_code(),
-        idempotency_key=idempotency_key, request_hash=request_hash,
-        title=feedback["title"], body=feedback["body"], category=feedback.get("category"),
-        unit_code=feedback.get("unit_code"), channel=feedback["channel"],
-        reporter_name=reporter.get("name"), reporter_contact=reporter.get("contact"),
-        consent_to_contact=bool(reporter.get("consent_to_contact")),
-        submitted_at=datetime.now(UTC), case_version=0,
-        **{name: feedback.get(name) for name in ORIGIN_FIELDS},
-    )
+    row = submission_row(feedback, submitted_at=datetime.now(UTC), request_hash=request_hash,
+                         idempotency_key=idempotency_key)
+    submission = Submission(**row)
     session.add(submission)
     session.flush()
-    outbox.emit(session, "feedback_received", {
-        "submission_id": submission.id,
-        "tracking_code": submission.tracking_code,
-        "title": submission.title,
-        "body": submission.body,
-        "category": submission.category,
-        "unit_code": submission.unit_code,
-        "channel": submission.channel,
-        "submitted_at": submission.submitted_at.isoformat(),
-        "reporter": reporter or None,
-    }, aggregate_id=submission.id, correlation_id=submission.id)
+    outbox.emit(session, "feedback_received", received_payload(row, feedback.get("reporter")),
+                aggregate_id=submission.id, correlation_id=submission.id)
     return submission, True
 
 

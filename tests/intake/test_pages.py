@@ -94,6 +94,7 @@ def case_event(submission, event_type, version, status, **details):
                  correlation_id=submission.id, causation_id=submission.id, aggregate_id="case-1",
                  aggregate_version=version,
                  payload={"case_id": "case-1", "submission_id": submission.id, "status": status,
+                          "tracking_code": submission.tracking_code,
                           "actor_id": "u-7", "details": details})
 
 
