@@ -75,6 +75,10 @@ class CasesService(ConsolePages, HealthEndpoints):
     config = Config()
     rules = Deadlines()
 
+    def state_gauges(self, session):
+        """Open cases by status and overdue cases, for /metrics."""
+        return views.case_gauges(session)
+
     @rpc
     def reporter_contact(self, case_id):
         """A reporter's contact, for notify at the moment of sending; only with consent."""

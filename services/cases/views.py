@@ -111,3 +111,19 @@ def reporter_contact(session, case_id):
     return {"consent": True, "name": case.reporter_name,
             "email": contact if "@" in contact else None,
             "phone": None if "@" in contact else contact}
+
+
+def case_gauges(session, now=None):
+    """Open cases by status, and those past their deadline, as Prometheus gauges."""
+    now = now or datetime.now(UTC)
+    by_status = dict(session.execute(
+        select(Case.status, func.count()).where(Case.status.in_(workflow.OPEN_STATES))
+        .group_by(Case.status)).all())
+    overdue = session.scalar(select(func.count()).select_from(Case).where(
+        Case.status.in_(CLOCK_RUNNING), Case.deadline_at < now))
+    return {
+        "grassroots_cases_open": ("Open cases by status", ("status",),
+                                  {(status,): by_status.get(status, 0)
+                                   for status in sorted(workflow.OPEN_STATES)}),
+        "grassroots_cases_overdue": ("Open cases past their deadline", (), {(): overdue}),
+    }

@@ -122,6 +122,14 @@ class NotifyService(NotifyApi, HealthEndpoints):
     config = Config()
     wake_sender = Sender()
 
+    def state_gauges(self, session):
+        """Deliveries by channel and status, for /metrics."""
+        counts = store.count_by_status(session)
+        return {"grassroots_deliveries": (
+            "Deliveries by channel and status", ("channel", "status"),
+            {(channel, status): number for channel, statuses in counts.items()
+             for status, number in statuses.items()})}
+
     @handle_events("case_opened", *CASE_CHANGE_EVENTS)
     def notify_case_event(self, event):
         """Queue one delivery per recipient the rules name; keep the case's clock."""
