@@ -1,7 +1,8 @@
-"""The one command-line entry point: serve, run, migrate, check, dlq."""
+"""The one command-line entry point: serve, run, migrate, check, dlq, outbox, import, ..."""
 
 import argparse
 import sys
+import uuid
 
 from services import import_cli
 from services.common import config
@@ -81,6 +82,51 @@ def cmd_dlq(args):
             else:
                 dlq.purge(letter)
                 print(f"purged #{letter.position}")
+    return 0
+
+
+def cmd_outbox(args):
+    """Events each service has written but the broker has not yet confirmed."""
+    from services.common.db import make_engine
+    from services.common.outbox import backlog
+
+    worst = 0
+    for service in args.services or config.SERVICES:
+        engine = make_engine(config.database_url(service))
+        try:
+            with engine.connect() as connection:
+                waiting = backlog(connection)
+            print(f"{service:<10} {waiting} event(s) waiting to be published")
+            worst = max(worst, waiting)
+        except Exception as exc:  # noqa: BLE001 - report each database, then go on
+            print(f"{service:<10} FAIL {type(exc).__name__}: {exc}".splitlines()[0])
+            worst = max(worst, 1)
+        finally:
+            engine.dispose()
+    return 1 if args.fail_over is not None and worst > args.fail_over else 0
+
+
+def cmd_test_email(args):
+    """Send one email through SMTP_URL to check the mail settings end to end."""
+    from services.notify.mailer import Mailer, build_email
+
+    settings = config.service_config("notify")
+    mailer = Mailer(settings["SMTP_URL"], settings["SMTP_TIMEOUT"], settings["SMTP_CA_FILE"])
+    message = build_email(settings["MAIL_FROM"], args.to,
+                          "Thư kiểm tra — hệ thống phản ánh cơ sở",
+                          "Thư này kiểm tra cấu hình gửi thư của hệ thống. Không cần trả lời.",
+                          None, f"<test-{uuid.uuid4()}@notify.grassroots>")
+    try:
+        client = mailer.open()
+        try:
+            client.send_message(message)
+        finally:
+            client.quit()
+    except Exception as exc:  # noqa: BLE001 - say what went wrong, in one line
+        print(f"FAIL could not send through {settings['SMTP_URL'].split('@')[-1]}: "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(f"sent a test email to {args.to}")
     return 0
 
 
@@ -173,6 +219,16 @@ def build_parser():
     p.add_argument("ids", nargs="*", help="event ids or #positions from `dlq list`")
     p.add_argument("--all", action="store_true", help="act on every dead letter")
     p.set_defaults(func=cmd_dlq)
+
+    p = sub.add_parser("outbox", help="events written but not yet published, per service")
+    p.add_argument("services", nargs="*", choices=[*config.SERVICES, []])
+    p.add_argument("--fail-over", type=int, metavar="N",
+                   help="exit 1 when any service has more than N waiting (for monitoring)")
+    p.set_defaults(func=cmd_outbox)
+
+    p = sub.add_parser("test-email", help="send one email through SMTP_URL to check it works")
+    p.add_argument("to", help="recipient address")
+    p.set_defaults(func=cmd_test_email)
 
     import_cli.add_parser(sub)
     return parser
