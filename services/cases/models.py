@@ -4,6 +4,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -61,6 +62,8 @@ class Case(Base):
     resolved_at = mapped_column(UtcDateTime())
     closed_at = mapped_column(UtcDateTime())
     merged_into: Mapped[str | None] = mapped_column(String(36))
+    possible_duplicate_of: Mapped[str | None] = mapped_column(String(36))
+    duplicate_score: Mapped[float | None] = mapped_column(Float)
     reporter_name: Mapped[str | None] = mapped_column(String(120))
     reporter_contact: Mapped[str | None] = mapped_column(String(200))
     consent_to_contact: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

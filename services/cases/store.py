@@ -109,6 +109,12 @@ def open_case(session, outbox, event, rules=None):
         consent_to_contact=bool(reporter.get("consent_to_contact")),
         opened_at=now, updated_at=now, correlation_id=event.correlation_id,
     )
+    duplicate = payload.get("possible_duplicate_of")
+    if duplicate:
+        earlier = session.scalar(select(Case).where(
+            Case.tracking_code == duplicate["tracking_code"]))
+        if earlier is not None and earlier.status not in ("merged", "closed", "rejected"):
+            case.possible_duplicate_of, case.duplicate_score = earlier.id, duplicate["score"]
     session.add(case)
     session.add(CaseHistory(
         case_id=case.id, version=1, action="open", actor=SYSTEM_ACTOR, actor_role="system",

@@ -91,10 +91,23 @@ def case_detail(session, case, principal, reopen_settings, now=None):
         "allowed_actions": workflow.allowed_actions(case_state(case), actor, now,
                                                     reopen_settings),
     })
+    detail["possible_duplicate"] = _duplicate(session, case)
     if principal.role in ("clerk", "leader"):
         detail["reporter"] = {"name": case.reporter_name, "contact": case.reporter_contact,
                               "consent_to_contact": case.consent_to_contact}
     return detail
+
+
+def _duplicate(session, case):
+    """The open case this one probably repeats, for a one-click merge; None otherwise."""
+    if not case.possible_duplicate_of or case.status not in ("new", "assigned"):
+        return None
+    earlier = session.get(Case, case.possible_duplicate_of)
+    if earlier is None or earlier.status in ("merged", "closed", "rejected"):
+        return None
+    return {"case_id": earlier.id, "tracking_code": earlier.tracking_code,
+            "title": earlier.title, "status": earlier.status,
+            "score": case.duplicate_score}
 
 
 def reporter_contact(session, case_id):

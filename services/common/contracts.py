@@ -56,6 +56,14 @@ class ReporterSchema(_Open):
     consent_to_contact = fields.Boolean(load_default=False)
 
 
+class DuplicateRefSchema(_Open):
+    """An earlier open submission a new one probably repeats, and how alike they are."""
+
+    submission_id = fields.String(required=True)
+    tracking_code = fields.String(required=True)
+    score = fields.Float(required=True)
+
+
 class FeedbackReceivedSchema(_Open):
     """`feedback_received`: intake stored a submission from any channel."""
 
@@ -68,6 +76,8 @@ class FeedbackReceivedSchema(_Open):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     submitted_at = fields.AwareDateTime(required=True, default_timezone=UTC)
     reporter = fields.Nested(ReporterSchema, load_default=None, allow_none=True)
+    possible_duplicate_of = fields.Nested(DuplicateRefSchema, load_default=None,
+                                          allow_none=True)
 
 
 class CaseOpenedSchema(_Open):

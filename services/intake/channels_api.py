@@ -38,7 +38,8 @@ class ChannelEndpoints:
         feedback = {**message["feedback"], "client": source.lower(),
                     "external_key": f"chatbot:{source.lower()}:{message['message_id']}"}
         submission, created = self._record_once(feedback, data)
-        if not created and submission.request_hash != store.fingerprint(data):
+        replayed = submission.external_key == feedback["external_key"]
+        if not created and replayed and submission.request_hash != store.fingerprint(data):
             raise ApiError("This message id was already used for another message.",
                            status=409, code="message_id_reused",
                            fields={"message_id": ["Already used with a different body."]})

@@ -58,8 +58,10 @@ class IntakeService(PublicPages, ImportEndpoints, Open311Endpoints, ChannelEndpo
                                           store.fingerprint(raw))
             created = False
         code = submission.tracking_code
+        replayed = key is not None and submission.idempotency_key == key
         return json_response(
             {"tracking_code": code, "status": "received",
+             "duplicate_of_earlier": not created and not replayed,
              "links": {"self": f"/api/v1/feedback/{code}"}},
             status=202,
             headers={"Location": f"/api/v1/feedback/{code}",

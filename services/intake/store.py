@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from services.common.web import UnprocessableError
 
+from . import duplicates
 from .domain import fingerprint
 from .models import DirectoryUnit, PublicComment, Submission
 from .submission_rows import received_payload, submission_row
@@ -39,9 +40,11 @@ def replay(existing, request_hash):
 def record_submission(session, outbox, feedback, idempotency_key=None, raw=None):
     """Store a submission and its `feedback_received` event in the caller's transaction.
 
-    Returns (submission, created). A repeated Idempotency-Key with the same body, or a
-    repeated `external_key` (an import row, a bot's message id), returns the first
-    submission unchanged and writes nothing.
+    Returns (submission, created). A repeated Idempotency-Key with the same body, a repeated
+    `external_key` (an import row, a bot's message id), or the very same text from the same
+    unit while the first is still open returns the first submission and writes nothing.
+    A near-duplicate of a recent open submission is stored and marked
+    `possible_duplicate_of`, so the office can merge the two cases.
     """
     request_hash = fingerprint(raw if raw is not None else feedback)
     if feedback.get("external_key"):
@@ -52,13 +55,28 @@ def record_submission(session, outbox, feedback, idempotency_key=None, raw=None)
         existing = find_by_key(session, idempotency_key)
         if existing is not None:
             return replay(existing, request_hash), False
-    row = submission_row(feedback, submitted_at=datetime.now(UTC), request_hash=request_hash,
+    now = datetime.now(UTC)
+    fingerprint_ = duplicates.fingerprint_of(feedback["title"], feedback["body"])
+    first = duplicates.exact_resubmission(session, fingerprint_, feedback.get("unit_code"), now)
+    if first is not None:  # the very same text again: fold it into the first
+        return first, False
+    nearest = duplicates.nearest_open(session, fingerprint_, now)
+    row = submission_row(feedback, submitted_at=now, request_hash=request_hash,
                          idempotency_key=idempotency_key)
+    row["match_key"] = fingerprint_.exact
+    payload = received_payload(row, feedback.get("reporter"))
+    if nearest is not None:
+        earlier, score = nearest
+        row["possible_duplicate_of"], row["duplicate_score"] = earlier.id, round(score, 3)
+        payload["possible_duplicate_of"] = {"submission_id": earlier.id,
+                                            "tracking_code": earlier.tracking_code,
+                                            "score": round(score, 3)}
     submission = Submission(**row)
     session.add(submission)
     session.flush()
-    outbox.emit(session, "feedback_received", received_payload(row, feedback.get("reporter")),
-                aggregate_id=submission.id, correlation_id=submission.id)
+    duplicates.remember(session, submission.id, fingerprint_)
+    outbox.emit(session, "feedback_received", payload, aggregate_id=submission.id,
+                correlation_id=submission.id)
     return submission, True
 
 
@@ -80,6 +98,8 @@ def apply_case_event(session, event):
                                   body=details["text"], created_at=event.occurred_at))
     if event.aggregate_version <= submission.case_version:
         return False
+    if payload["status"] in duplicates.SETTLED:
+        duplicates.forget(session, submission.id)
     submission.case_id = payload["case_id"]
     submission.case_status = payload["status"]
     submission.case_version = event.aggregate_version

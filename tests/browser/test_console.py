@@ -94,3 +94,22 @@ def test_a_form_posted_without_its_csrf_token_changes_nothing(system):
     assert forged.status_code == 403
     after = session.get(system.url("cases", f"/console/cases/{case_path}"), timeout=5).text
     assert "Mới tiếp nhận" in after
+
+
+def test_a_reworded_repeat_is_flagged_and_merged_with_one_click(system, browser):
+    first = submit(system, "Công ty May Hòa Bình nợ lương công nhân 3 tháng",
+                   "Công nhân Công ty May Hòa Bình ở KCN Phố Nối chưa được trả lương 3 tháng.")
+    repeat = submit(system, "Cong nhan cty may Hoa Binh bi no luong 3 thang",
+                    "Da 3 thang nay cong nhan cong ty May Hoa Binh (khu cong nghiep Pho Noi) "
+                    "khong duoc tra luong.")
+    base = system.url("cases", "")
+    page = browser.new_page()
+    sign_in(page, base, "clerk")
+    open_case(page, repeat)
+    flagged = page.inner_text("#possible-duplicate")
+    assert "Có thể trùng với hồ sơ" in flagged and first in flagged
+    page.click("#possible-duplicate button[value=merge]")
+    page.wait_for_selector(".notice[role=status]")
+    assert page.inner_text("#status") == "Đã gộp"
+    assert requests.get(system.url("intake", f"/api/v1/feedback/{repeat}"), timeout=5).json()[
+        "status"] in ("new", "merged")
