@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SMTP_PORT ?= 1025
 
-.PHONY: install run test test-unit test-integration lint dlq mailsink migrate check bench clean
+.PHONY: install run test test-unit test-integration lint dlq mailsink migrate check bench up down logs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ bench: install ## benchmarks (need RabbitMQ and PostgreSQL); figures go to bench
 	$(PY) bench/pipeline.py
 	$(PY) bench/import.py
 	$(PY) bench/dedup.py
+
+COMPOSE ?= docker compose -f deploy/compose.yaml
+
+up: ## build the image and start everything in containers (needs deploy/.env: see deploy/README.md)
+	@test -f deploy/.env || { echo "error: cp deploy/.env.example deploy/.env and set its secrets" >&2; exit 2; }
+	$(COMPOSE) up -d --build --wait
+
+down: ## stop the containers (data volumes are kept)
+	$(COMPOSE) down
+
+logs: ## follow the containers' logs
+	$(COMPOSE) logs -f --tail=200
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -84,5 +84,4 @@ def service_config(service: str, env=None) -> dict:
         "IMPORT_MAX_BYTES": int(_env(env, "IMPORT_MAX_BYTES", str(50 * 1024 * 1024))),
         "RATE_LIMIT_PER_MINUTE": int(_env(env, "RATE_LIMIT_PER_MINUTE", "30")),
         "TRUST_FORWARDED_FOR": _env(env, "TRUST_FORWARDED_FOR", "false"),
-        "PERIODIC_REPORT_DUE_DAY": int(_env(env, "PERIODIC_REPORT_DUE_DAY", "5")),
     }

@@ -36,9 +36,10 @@ class TokenBuckets:
 
 
 def client_address(request, trust_forwarded_for=False):
-    """Who is asking: the peer address, or the proxy-reported client when the proxy is ours."""
+    """Who is asking: the peer address, or the address our own proxy saw (the last entry of
+    X-Forwarded-For, the one a client cannot forge)."""
     if trust_forwarded_for and request.headers.get("X-Forwarded-For"):
-        return request.headers["X-Forwarded-For"].split(",")[0].strip()
+        return request.headers["X-Forwarded-For"].split(",")[-1].strip()
     return request.remote_addr or "unknown"
 
 

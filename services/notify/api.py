@@ -141,7 +141,7 @@ class NotifyApi:
                                                                           "text/plain")
         return 200, {"Content-Type": f"{mime}; charset=utf-8"}, body
 
-    @http("GET", "/api/v1/units/<code>/webhook-secret")
+    @http("GET", "/api/v1/webhook-secrets/<code>")
     def webhook_secret(self, request, code):
         """The secret a unit's webhook endpoint verifies our signatures with (admins only)."""
         require_role(self._principal(request), "admin")

@@ -37,7 +37,9 @@ def test_the_table_of_clients_stays_bounded():
 
 
 def test_forwarded_for_is_trusted_only_when_configured():
-    request = SimpleNamespace(remote_addr="10.0.0.2",
-                              headers={"X-Forwarded-For": "203.0.113.9, 10.0.0.2"})
-    assert client_address(request) == "10.0.0.2"
-    assert client_address(request, trust_forwarded_for=True) == "203.0.113.9"
+    request = SimpleNamespace(remote_addr="10.0.0.9",
+                              headers={"X-Forwarded-For": "198.51.100.7, 10.0.0.2"})
+    assert client_address(request) == "10.0.0.9"
+    assert client_address(request, trust_forwarded_for=True) == "10.0.0.2"
+    proxied = SimpleNamespace(remote_addr="10.0.0.5", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert client_address(proxied, trust_forwarded_for=True) == "203.0.113.9"

@@ -65,9 +65,9 @@ def unit_secret(notify, code):
     admin = {"Authorization": "Bearer " + issue_token(
         notify.settings["AUTH_SECRET"], user_id="a-1", username="admin", role="admin",
         unit_code=None)}
-    assert requests.get(notify.url(f"/api/v1/units/{code}/webhook-secret"), timeout=5,
+    assert requests.get(notify.url(f"/api/v1/webhook-secrets/{code}"), timeout=5,
                         headers={**admin, "Authorization": "Bearer x"}).status_code == 401
-    response = requests.get(notify.url(f"/api/v1/units/{code}/webhook-secret"),
+    response = requests.get(notify.url(f"/api/v1/webhook-secrets/{code}"),
                             headers=admin, timeout=5)
     assert response.status_code == 200
     return response.json()["secret"]
