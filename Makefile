@@ -19,7 +19,7 @@ run: install ## check broker and databases, migrate, run the four services (Ctrl
 	$(PY) -m services run
 
 test: install ## run the whole test suite (needs RabbitMQ, PostgreSQL and /usr/bin/chromium)
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser" --durations=20
 	TEST_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser tests/browser
 
 test-unit: install ## run only the tests that need no broker or database

@@ -73,7 +73,9 @@ def service_settings(amqp_uri, make_database):
     """Build a nameko config for a service: own database, test vhost, a free port."""
 
     def build(service, database_url=None, **overrides):
-        env = {"AMQP_URI": amqp_uri, "HTTP_HOST": "127.0.0.1"}
+        env = {"AMQP_URI": amqp_uri, "HTTP_HOST": "127.0.0.1",
+               # `QUEUE_TYPE=quorum make test` runs the whole suite on quorum queues
+               "QUEUE_TYPE": os.environ.get("QUEUE_TYPE", "classic")}
         settings = app_config.service_config(service, env)
         settings.update(FAST_RETRIES)
         settings["DATABASE_URL"] = database_url or make_database(service)
