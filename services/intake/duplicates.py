@@ -6,13 +6,14 @@ finds candidates with one indexed query, and drops the keys once the case is set
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from .dedup import band_keys, best_match, exact_key, match_doc
 from .models import MatchKey, Submission
 
-CANDIDATES = 64
+CANDIDATES = 16  # the open submissions sharing the most keys are compared in full
 WINDOW_DAYS = 90  # a matter older than this is not "recent"
 SETTLED = frozenset({"resolved", "closed", "rejected", "merged"})
 
@@ -40,11 +41,13 @@ def _open_recent(query, now, window_days=WINDOW_DAYS):
 
 def exact_resubmission(session, fingerprint, unit_code, now, window_days=WINDOW_DAYS):
     """The first open submission with the very same text from the same unit, if any."""
-    query = select(Submission).where(Submission.match_key == fingerprint.exact,
-                                     Submission.unit_code.is_(None) if unit_code is None
-                                     else Submission.unit_code == unit_code)
-    return session.scalar(_open_recent(query, now, window_days)
-                          .order_by(Submission.submitted_at).limit(1))
+    query = select(Submission.id, Submission.unit_code, Submission.submitted_at,
+                   Submission.case_status).where(Submission.match_key == fingerprint.exact)
+    cutoff = now - timedelta(days=window_days)
+    same = [row for row in session.execute(query)
+            if row.unit_code == unit_code and row.submitted_at >= cutoff
+            and row.case_status not in SETTLED]
+    return session.get(Submission, min(same, key=lambda r: r.submitted_at).id) if same else None
 
 
 def nearest_open(session, fingerprint, now, window_days=WINDOW_DAYS):
@@ -57,14 +60,20 @@ def nearest_open(session, fingerprint, now, window_days=WINDOW_DAYS):
     rows = session.scalars(_open_recent(
         select(Submission).join(hits, hits.c.submission_id == Submission.id), now, window_days)
         .order_by(Submission.submitted_at)).all()
-    found = best_match(fingerprint.doc, [(row, match_doc(row.title, row.body)) for row in rows])
-    return found
+    return best_match(fingerprint.doc, [(row, stored_doc(row.id, row.title, row.body))
+                                        for row in rows])
+
+
+@lru_cache(maxsize=8192)
+def stored_doc(submission_id, title, body):
+    """The match document of a stored submission; its text never changes, so it is cached."""
+    return match_doc(title, body)
 
 
 def remember(session, submission_id, fingerprint):
-    """Keep a new open submission's band keys so later ones can find it."""
-    session.add_all(MatchKey(key=key, submission_id=submission_id)
-                    for key in dict.fromkeys(fingerprint.keys))
+    """Keep a new open submission's band keys so later ones can find it (one statement)."""
+    session.execute(insert(MatchKey), [{"key": key, "submission_id": submission_id}
+                                       for key in dict.fromkeys(fingerprint.keys)])
 
 
 def forget(session, submission_id):
