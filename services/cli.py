@@ -6,6 +6,7 @@ import uuid
 
 from services import import_cli
 from services.common import config
+from services.reporting import replay as replay_cli
 
 
 def cmd_serve(args):
@@ -231,6 +232,7 @@ def build_parser():
     p.set_defaults(func=cmd_test_email)
 
     import_cli.add_parser(sub)
+    replay_cli.add_parser(sub)
     return parser
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, or_, select
 
 from services.common.text import fold
 from services.common.web import ApiError, ConflictError, NotFoundError, UnprocessableError
+from services.common.workdays import WorkingCalendar, deadline_days, parse_days
 
 from . import workflow
 from .access import can_see
-from .calendar import WorkingCalendar, deadline_days, parse_days
 from .domain import INITIAL_STATUS, SYSTEM_ACTOR, case_from_feedback
 from .models import Case, CaseHistory, Comment, Unit
 from .workflow import Settings as WorkflowSettings

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from services.common.text import fold
+from services.common.workdays import VIETNAM
 
 from . import workflow
 from .access import visible_filter
-from .calendar import VIETNAM
 from .models import Case, CaseHistory, Comment, User
 from .store import CLOCK_RUNNING, case_state
 

@@ -76,6 +76,7 @@ def service_config(service: str, env=None) -> dict:
         "DEADLINE_CHECK_SECONDS": float(_env(env, "DEADLINE_CHECK_SECONDS", "60")),
         "REMINDER_FRACTIONS": _env(env, "REMINDER_FRACTIONS", "50,80"),
         "REMINDER_CHECK_SECONDS": float(_env(env, "REMINDER_CHECK_SECONDS", "60")),
+        "PERIODIC_REPORT_DUE_DAY": int(_env(env, "PERIODIC_REPORT_DUE_DAY", "5")),
         "CONTACT_RPC_TIMEOUT": float(_env(env, "CONTACT_RPC_TIMEOUT", "5")),
         # intake's channels: "key:client,key:client" and "source:secret,source:secret"
         "OPEN311_API_KEYS": _env(env, "OPEN311_API_KEYS", ""),

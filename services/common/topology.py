@@ -34,6 +34,8 @@ SUBSCRIPTIONS = (
     Subscription("unit_updated", "intake"),
     Subscription("case_opened", "notify"),
     Subscription("case_opened", "reporting"),
+    Subscription("unit_updated", "reporting"),
+    Subscription("periodic_report_received", "reporting"),
     *(Subscription(event_type, consumer) for event_type in CASE_CHANGE_EVENTS
       for consumer in ("intake", "reporting")),
     *(Subscription(event_type, "notify") for event_type in (

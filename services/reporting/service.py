@@ -1,12 +1,75 @@
-"""reporting's nameko entrypoints."""
+"""reporting's nameko entrypoints: event consumers feeding the read model, the report API and
+the timer that sends `periodic_report_missing`."""
 
-from services.common.consuming import claim, handle_events
+import zlib
+from datetime import UTC, datetime
+
+from nameko.dependency_providers import Config
+from sqlalchemy import text
+
+from services.common.auth import principal_from, require_role
+from services.common.background import BackgroundLoop
+from services.common.consuming import handle_event, handle_events
 from services.common.contracts import CASE_CHANGE_EVENTS
-from services.common.db import Database
+from services.common.db import Database, Engine
 from services.common.health import HealthEndpoints
+from services.common.outbox import OutboxRelay
 from services.common.web import http, json_response
 
-from . import store
+from . import compliance, feed, reports
+from .exports import response
+from .filters import build_filter
+from .schemas import ReportQuery, query_args
+from .settings import Settings
+
+REPORT_QUERY = ReportQuery()
+READERS = ("leader", "clerk", "admin")
+NOTICE_LOCK = zlib.crc32(b"reporting:compliance-notices")
+NOTICE_BATCH = 500
+
+
+class ComplianceWatch(BackgroundLoop):
+    """After the due day, writes `periodic_report_missing` for every unit still owing."""
+
+    engine = Engine()
+    relay = OutboxRelay()
+    coalesce = 0.0
+
+    def setup(self):
+        """Read the check interval and the due day."""
+        config = self.container.config
+        self.interval = float(config.get("DEADLINE_CHECK_SECONDS", 60))
+        self.settings = Settings.from_config(config)
+        self.warmed_up = False
+
+    def work(self):
+        """One round; the first is skipped so queued reports are consumed before judging."""
+        if not self.warmed_up:
+            self.warmed_up = True
+            return False
+        with self.engine.unit_of_work.transaction() as session:
+            if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+                    text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": NOTICE_LOCK}):
+                return False  # another replica is on it
+            written = compliance.send_missing_notices(session, self.settings.due_day,
+                                                      limit=NOTICE_BATCH)
+        if written:
+            self.relay.wake()
+        return written >= NOTICE_BATCH
+
+
+class ReportSettings(Config):
+    """Gives workers the read model's settings; runs the compliance timer with the service."""
+
+    watch = ComplianceWatch()
+
+    def setup(self):
+        """Build the settings once per container."""
+        self.settings = Settings.from_config(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        """Return the shared settings."""
+        return self.settings
 
 
 class ReportingService(HealthEndpoints):
@@ -14,16 +77,46 @@ class ReportingService(HealthEndpoints):
 
     name = "reporting"
     db = Database()
+    settings = ReportSettings()
 
     @handle_events("case_opened", *CASE_CHANGE_EVENTS)
     def record_case_event(self, event):
-        """Fold a case event into the read model (idempotent, newest version wins)."""
+        """Fold a case event into the read model (idempotent, order-tolerant)."""
         with self.db.transaction() as session:
-            if claim(session, event):
-                store.apply_case_event(session, event)
+            feed.apply_event(session, event, self.settings)
 
-    @http("GET", "/api/v1/reports/summary")
-    def summary_report(self, request):
-        """Counts of cases by status."""
+    @handle_event("unit_updated")
+    def record_unit(self, event):
+        """Keep the directory copy and its ancestor paths (newest version wins)."""
         with self.db.transaction() as session:
-            return json_response({"report": "summary", **store.summary(session)})
+            feed.apply_event(session, event, self.settings)
+
+    @handle_event("periodic_report_received")
+    def record_periodic_report(self, event):
+        """Record which unit sent its monthly report and when."""
+        with self.db.transaction() as session:
+            feed.apply_event(session, event, self.settings)
+
+    def reader(self, request):
+        """The caller, who must be a leader, clerk or admin (401 / 403 otherwise)."""
+        principal = principal_from(request, self.config["AUTH_SECRET"])
+        require_role(principal, *READERS)
+        return principal
+
+    @http("GET", "/api/v1/reports")
+    def list_reports(self, request):
+        """The reports there are, with their filters and formats."""
+        self.reader(request)
+        return json_response({"reports": reports.catalogue()})
+
+    @http("GET", "/api/v1/reports/<string:name>")
+    def report(self, request, name):
+        """One report for `?from=&to=&unit=&category=&priority=&channel=` as JSON, CSV or XLSX."""
+        principal = self.reader(request)
+        reports.find_report(name)
+        query = REPORT_QUERY.load(query_args(request))
+        now = datetime.now(UTC)
+        with self.db.transaction() as session:
+            flt = build_filter(session, query, principal.role, now, self.settings)
+            result = reports.run(session, name, flt)
+        return response(result, flt, query["format"], now)

@@ -12,7 +12,7 @@ from services.cases import directory, users
 from services.common.contracts import new_event
 from services.common.db import UnitOfWork, make_engine
 from services.common.outbox import OutboxWriter
-from tests.support.broker import drain, publish_event
+from tests.support.broker import QUEUE_OPTIONS, drain, publish_event
 from tests.support.waiting import wait_until
 
 PASSWORD = "mat-khau-rat-dai-1"
@@ -120,7 +120,7 @@ def event_tap(amqp_uri):
     """Every event cases publishes, captured on a queue of the test's own."""
     with Connection(amqp_uri) as connection:
         queue = Queue("test-tap", exchange=Exchange("cases.events", type="topic", durable=True),
-                      routing_key="#", durable=True)
+                      routing_key="#", durable=True, **QUEUE_OPTIONS)
         queue.bind(connection.default_channel).declare()
 
     def events(expect=None, timeout=10.0, prefix="case_"):

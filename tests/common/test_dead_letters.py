@@ -15,6 +15,8 @@ from tests.support.broker import count, publish_event
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
+# the dead-letter queue is declared as the services declare it (classic or quorum)
+QUEUES = {"QUEUE_TYPE": os.environ.get("QUEUE_TYPE", "classic")}
 
 QUEUE = "evt-intake-feedback_received--cases"
 
@@ -58,7 +60,7 @@ def event(title, n):
 
 
 def dead_letters(amqp_uri):
-    with DeadLetterQueue(amqp_uri) as dlq:
+    with DeadLetterQueue(amqp_uri, QUEUES) as dlq:
         return [(x.original_queue, x.attempts, x.event_type, x.reason) for x in dlq.fetch()]
 
 
@@ -79,7 +81,7 @@ def test_requeued_dead_letter_is_handled_once_healed(flaky, amqp_uri):
     publish_event(amqp_uri, event("poison later cured", 1))
     wait_until(lambda: count(amqp_uri, "dead-letters") == 1, message="message dead-lettered")
     Switch.healed = True
-    with DeadLetterQueue(amqp_uri) as dlq:
+    with DeadLetterQueue(amqp_uri, QUEUES) as dlq:
         [letter] = dlq.fetch()
         dlq.requeue(letter)
     wait_until(lambda: Switch.handled == ["poison later cured"], message="requeued and handled")
@@ -91,7 +93,7 @@ def test_listing_dead_letters_leaves_them_in_place_and_purge_removes(flaky, amqp
     wait_until(lambda: count(amqp_uri, "dead-letters") == 1, message="message dead-lettered")
     assert len(dead_letters(amqp_uri)) == 1
     assert count(amqp_uri, "dead-letters") == 1
-    with DeadLetterQueue(amqp_uri) as dlq:
+    with DeadLetterQueue(amqp_uri, QUEUES) as dlq:
         [letter] = dlq.fetch()
         dlq.purge(letter)
     assert count(amqp_uri, "dead-letters") == 0

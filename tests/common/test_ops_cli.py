@@ -22,7 +22,7 @@ def test_every_command_has_help():
     listing = run_cli("--help")
     assert listing.returncode == 0
     for command in ("serve", "run", "migrate", "check", "dlq", "outbox", "test-email",
-                    "load-directory", "create-user", "import"):
+                    "load-directory", "create-user", "import", "replay-reporting"):
         assert command in listing.stdout
         assert run_cli(command, "--help").returncode == 0, command
 

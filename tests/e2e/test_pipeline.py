@@ -6,7 +6,8 @@ import sys
 import pytest
 import requests
 
-from services.common.config import SERVICES
+from services.common.auth import issue_token
+from services.common.config import SERVICES, service_config
 from services.common.migrations import upgrade
 from tests.support.cluster import Cluster
 from tests.support.waiting import wait_until
@@ -28,8 +29,8 @@ def cluster(request, amqp_uri, make_database, mail_sink, tmp_path):
     cluster.stop()
 
 
-def get_json(url):
-    response = requests.get(url, timeout=5)
+def get_json(url, headers=None):
+    response = requests.get(url, timeout=5, headers=headers)
     return response.json() if response.ok else None
 
 
@@ -56,8 +57,11 @@ def test_a_submission_becomes_a_case_an_email_and_a_count(cluster, mail_sink):
     view = wait_until(lambda: (v := get_json(cluster.url("intake", f"/api/v1/feedback/{code}")))
                       and v["status"] == "new" and v, message="case status at intake")
     assert view["case"]["status"] == "new"
+    leader = {"Authorization": "Bearer " + issue_token(
+        service_config("reporting", cluster.env)["AUTH_SECRET"], user_id="u-leader",
+        username="leader", role="leader", unit_code=None)}
     summary = wait_until(
-        lambda: (s := get_json(cluster.url("reporting", "/api/v1/reports/summary")))
+        lambda: (s := get_json(cluster.url("reporting", "/api/v1/reports/summary"), leader))
         and s["total"] == 1 and s, message="summary counts the case")
     assert summary["by_status"]["new"] == 1
     wait_until(lambda: get_json(cluster.url("notify", "/api/v1/deliveries/stats"))

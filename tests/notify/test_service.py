@@ -11,7 +11,7 @@ from services.common.auth import issue_token
 from services.common.contracts import new_event
 from services.common.db import make_engine
 from services.notify.models import Delivery
-from tests.support.broker import drain, publish_event
+from tests.support.broker import QUEUE_OPTIONS, drain, publish_event
 from tests.support.mail import MailSink
 from tests.support.waiting import wait_until
 
@@ -129,7 +129,7 @@ def test_delivery_log_is_filterable_and_for_the_office_only(start_service, amqp_
     notify = start_service("notify", SMTP_URL=mail_sink.url, OFFICE_EMAIL=OFFICE)
     with Connection(amqp_uri) as connection:
         Queue("outcomes", exchange=Exchange("notify.events", type="topic", durable=True),
-              routing_key="#", durable=True).bind(
+              routing_key="#", durable=True, **QUEUE_OPTIONS).bind(
             connection.default_channel).declare()
     for n in range(2):
         publish_event(amqp_uri, case_opened(f"c-{n}"))

@@ -1,6 +1,7 @@
 """Reading and publishing raw messages in tests."""
 
 import json
+import os
 import time
 
 from kombu import Connection, Exchange
@@ -14,12 +15,18 @@ def declare(amqp_uri, settings):
         declare_all(connection.default_channel, settings)
 
 
+# test queues are declared as the services declare theirs (`QUEUE_TYPE=quorum make test`)
+QUEUE_TYPE = os.environ.get("QUEUE_TYPE", "classic")
+QUEUE_OPTIONS = {"queue_arguments": {"x-queue-type": QUEUE_TYPE}} if QUEUE_TYPE != "classic" \
+    else {}
+
+
 def drain(amqp_uri, queue_name, expect=None, timeout=10.0):
     """Take messages off a queue (acking them); wait until `expect` arrived if given."""
     bodies = []
     deadline = time.monotonic() + timeout
     with Connection(amqp_uri) as connection:
-        queue = connection.SimpleQueue(queue_name, no_ack=True)
+        queue = connection.SimpleQueue(queue_name, no_ack=True, queue_opts=QUEUE_OPTIONS)
         while True:
             try:
                 message = queue.get(block=True, timeout=0.2)

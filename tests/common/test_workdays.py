@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from services.cases import calendar as calendar_module
-from services.cases.calendar import (
+from services.common import workdays as calendar_module
+from services.common.workdays import (
     DEFAULT_DAYS,
     END_OF_DAY,
     VIETNAM,

@@ -1,7 +1,8 @@
 """Working days on Vietnam's calendar: weekends, public holidays (Tết included), configured
 extra days off and make-up working days; deadlines end at the close of a local day.
 
-Pure domain code: stdlib and the `holidays` library only, no service or database imports.
+Shared by cases (deadlines) and reporting (resolution times). Pure domain code: stdlib and
+the `holidays` library only, no service or database imports.
 """
 
 from datetime import UTC, date, datetime, time, timedelta

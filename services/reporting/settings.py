@@ -1,0 +1,22 @@
+"""What reporting takes from configuration: the working-day calendar and the report due day."""
+
+from dataclasses import dataclass, field
+
+from services.common.workdays import WorkingCalendar, parse_days
+
+
+@dataclass
+class Settings:
+    """Vietnam's working days (with configured days off) and the monthly report due day."""
+
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    due_day: int = 5
+
+    @classmethod
+    def from_config(cls, config):
+        """Build the settings from a service configuration dict."""
+        return cls(
+            calendar=WorkingCalendar(parse_days(config.get("EXTRA_DAYS_OFF", "")),
+                                     parse_days(config.get("MAKE_UP_WORKING_DAYS", ""))),
+            due_day=int(config.get("PERIODIC_REPORT_DUE_DAY", 5)),
+        )
