@@ -26,7 +26,8 @@ def drain(amqp_uri, queue_name, expect=None, timeout=10.0):
     bodies = []
     deadline = time.monotonic() + timeout
     with Connection(amqp_uri) as connection:
-        queue = connection.SimpleQueue(queue_name, no_ack=True, queue_opts=QUEUE_OPTIONS)
+        queue = connection.SimpleQueue(queue_name, no_ack=True,
+                                       queue_args=QUEUE_OPTIONS.get("queue_arguments"))
         while True:
             try:
                 message = queue.get(block=True, timeout=0.2)
