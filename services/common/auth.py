@@ -51,12 +51,21 @@ def issue_token(secret, *, user_id, username, role, unit_code, ttl=DEFAULT_TTL_S
     return f"{body}.{_signature(secret, body)}"
 
 
+def same_secret(given, expected):
+    """Constant-time equality of two texts of any characters.
+
+    `hmac.compare_digest` raises on non-ASCII `str`, which anyone can send in a header or a
+    form; compared as UTF-8 bytes such input is simply unequal.
+    """
+    return hmac.compare_digest(str(given).encode("utf-8"), str(expected).encode("utf-8"))
+
+
 def verify_token(secret, token, now=None):
     """Return the Principal of a valid token or raise TokenError saying what is wrong."""
     if not token or token.count(".") != 1:
         raise TokenError("malformed token")
     body, signature = token.split(".")
-    if not hmac.compare_digest(signature, _signature(secret, body)):
+    if not same_secret(signature, _signature(secret, body)):
         raise TokenError("bad signature")
     try:
         claims = json.loads(_unb64(body))

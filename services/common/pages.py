@@ -7,6 +7,8 @@ import secrets
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from werkzeug.wrappers import Response
 
+from .auth import same_secret
+
 CSRF_COOKIE = "csrf"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -59,4 +61,4 @@ def csrf_valid(secret, request, form):
     """True when the form's token matches the browser's CSRF cookie."""
     seed = request.cookies.get(CSRF_COOKIE)
     sent = form.get("csrf_token", "")
-    return bool(seed) and hmac.compare_digest(sent, csrf_token(secret, seed))
+    return bool(seed) and same_secret(sent, csrf_token(secret, seed))

@@ -10,6 +10,7 @@ import hmac
 
 from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 
+from services.common.auth import same_secret
 from services.common.text import normalize, normalize_multiline
 
 TITLE_LENGTH = 80
@@ -41,7 +42,7 @@ def check_signature(secret, timestamp, body, given, now, max_skew):
         return "X-Timestamp must be Unix seconds."
     if abs(now - sent) > max_skew:
         return f"X-Timestamp is more than {max_skew} seconds away from our clock."
-    if not hmac.compare_digest(signature(secret, timestamp, body), given.strip()):
+    if not same_secret(given.strip(), signature(secret, timestamp, body)):
         return "X-Signature does not match the body."
     return None
 

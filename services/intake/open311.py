@@ -5,7 +5,6 @@ Everything here is pure: the nameko entrypoints (open311_api.py) and the queries
 the reporter's name and contact details never reach them.
 """
 
-import hmac
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from services.common.auth import same_secret
 from services.common.categories import BY_CODE, CATEGORIES
 from services.common.text import normalize, normalize_multiline
 
@@ -84,7 +84,7 @@ def client_for(keys, api_key):
     """The client name of a valid api_key; a 403 error when it is missing or unknown."""
     if api_key:
         for key, client in keys.items():
-            if hmac.compare_digest(key.encode(), str(api_key).encode()):
+            if same_secret(api_key, key):
                 return client
     raise Open311Error(403, "api_key was not provided or is invalid; ask the bloc's office "
                             "for a key and send it as the api_key form field.")

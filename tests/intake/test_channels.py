@@ -75,6 +75,18 @@ def test_unsigned_stale_or_unknown_bot_messages_are_refused_and_nothing_is_store
     assert events(intake) == []
 
 
+def test_signatures_and_tokens_with_accented_characters_are_refused_not_crashed(intake):
+    body = json.dumps(MESSAGE).encode()
+    signed = requests.post(intake.url("/api/v1/webhooks/zalo"), data=body, timeout=5, headers={
+        "Content-Type": "application/json", "X-Timestamp": str(int(time.time())),
+        "X-Signature": "sha256=\xe9t\xe9".encode("latin-1")})
+    assert signed.status_code == 401
+    report = requests.post(intake.url("/api/v1/periodic-reports"), json=REPORT, timeout=5,
+                           headers={"Authorization": "Bearer abc.d\xe9f".encode("latin-1")})
+    assert report.status_code == 401
+    assert events(intake) == []
+
+
 def test_a_tampered_body_fails_the_signature(intake):
     timestamp = str(int(time.time()))
     good = json.dumps(MESSAGE).encode()

@@ -136,6 +136,8 @@ def test_a_post_without_its_csrf_token_is_refused_and_stores_nothing(intake):
     forged = requests.post(intake.url("/"), data={"title": TITLE, "body": BODY,
                                                   "csrf_token": fields["csrf_token"]}, timeout=5)
     assert forged.status_code == 403
+    accented = send(intake, browser, {"nonce": fields["nonce"], "csrf_token": "mã-giả-ạ"})
+    assert accented.status_code == 403
     assert submissions(intake) == [] and outbox_rows(intake) == []
 
 
