@@ -37,7 +37,7 @@ class ChannelEndpoints:
         message = CHAT_MESSAGE_IN.load(data)
         feedback = {**message["feedback"], "client": source.lower(),
                     "external_key": f"chatbot:{source.lower()}:{message['message_id']}"}
-        submission, created = self._record_once(feedback, data)
+        submission, created = store.record_once(self.db, self.outbox, feedback, raw=data)
         replayed = submission.external_key == feedback["external_key"]
         if not created and replayed and submission.request_hash != store.fingerprint(data):
             raise ApiError("This message id was already used for another message.",
@@ -47,14 +47,6 @@ class ChannelEndpoints:
         return json_response({"tracking_code": code, "duplicate": not created,
                               "reply": reply_text(code, request.args.get("lang", "vi"))},
                              status=202 if created else 200)
-
-    def _record_once(self, feedback, raw):
-        try:
-            with self.db.transaction() as session:
-                return store.record_submission(session, self.outbox, feedback, raw=raw)
-        except IntegrityError:  # the same message raced in on another worker: answer as it did
-            with self.db.transaction() as session:
-                return store.find_by_external_key(session, feedback["external_key"]), False
 
     @http("POST", "/api/v1/periodic-reports")
     def submit_periodic_report(self, request):

@@ -13,6 +13,8 @@ from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 from services.common.auth import same_secret
 from services.common.text import normalize, normalize_multiline
 
+from .schemas import ReporterIn
+
 TITLE_LENGTH = 80
 
 
@@ -56,18 +58,6 @@ def title_from(text):
     return f"{cut}…"
 
 
-class SenderIn(Schema):
-    """Who wrote in the chat, as far as the bridge knows and they agreed to share."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    contact = fields.String(load_default=None, allow_none=True,
-                            validate=validate.Length(max=200))
-    consent_to_contact = fields.Boolean(load_default=False)
-
-
 class ChatMessageIn(Schema):
     """One message a bridge forwards."""
 
@@ -81,7 +71,7 @@ class ChatMessageIn(Schema):
                              validate=validate.Length(max=64))
     unit_code = fields.String(load_default=None, allow_none=True,
                               validate=validate.Length(max=32))
-    sender = fields.Nested(SenderIn, load_default=None, allow_none=True)
+    sender = fields.Nested(ReporterIn, load_default=None, allow_none=True)
 
     @post_load
     def _as_feedback(self, data, **_):

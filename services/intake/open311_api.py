@@ -9,7 +9,6 @@ import logging
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from services.common.web import MAX_BODY_BYTES, ApiError, http
@@ -17,7 +16,7 @@ from services.common.web import MAX_BODY_BYTES, ApiError, http
 from . import open311, open311_store, store
 from .domain import parse_tracking_code
 from .open311 import Open311Error
-from .schemas import IDEMPOTENCY_KEY
+from .schemas import idempotency_key
 
 log = logging.getLogger(__name__)
 BASE = "/open311/v2"
@@ -97,28 +96,9 @@ class Open311Endpoints:
         client = open311.client_for(keys, form.get("api_key"))
         feedback = open311.parse_create_form(form, client)
         raw = {name: form.getlist(name) for name in sorted(form) if name != "api_key"}
-        key = request.headers.get("Idempotency-Key")
-        if key is not None:
-            try:
-                IDEMPOTENCY_KEY(key)
-            except ValidationError:
-                raise Open311Error(400, "Idempotency-Key: 1 to 200 characters.") from None
-        code = self._record(feedback, key, raw)
-        return open311.created_view(code, self.config["PUBLIC_URL"])
-
-    def _record(self, feedback, key, raw):
-        try:
-            with self.db.transaction() as session:
-                submission, _ = store.record_submission(session, self.outbox, feedback, key,
-                                                        raw)
-        except IntegrityError:
-            if not key:
-                raise
-            # a concurrent request with the same key won the race: answer as it did
-            with self.db.transaction() as session:
-                submission = store.replay(store.find_by_key(session, key),
-                                          store.fingerprint(raw))
-        return submission.tracking_code
+        submission, _ = store.record_once(self.db, self.outbox, feedback,
+                                          idempotency_key(request), raw)
+        return open311.created_view(submission.tracking_code, self.config["PUBLIC_URL"])
 
     @http("GET", f"{BASE}/requests.<fmt>")
     @georeport("service_requests")

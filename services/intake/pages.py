@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from services.common.categories import CATEGORIES, CATEGORY_CODES, category
 from services.common.forms import FormError, read_form, strip_controls
@@ -37,7 +37,7 @@ from services.common.text import fold, normalize
 from services.common.web import TooManyRequestsError, UnprocessableError, http
 
 from . import store
-from .domain import fingerprint, parse_tracking_code
+from .domain import parse_tracking_code
 from .page_texts import TEXTS
 from .schemas import FeedbackIn
 
@@ -258,18 +258,8 @@ class PublicPages:
 
     def _record(self, feedback, key, typed):
         """Store the submission once per key; return its tracking code."""
-        try:
-            with self.db.transaction() as session:
-                submission, _ = store.record_submission(session, self.outbox, feedback,
-                                                        idempotency_key=key, raw=typed)
-                return submission.tracking_code
-        except IntegrityError:
-            if key is None:
-                raise
-            # a concurrent post of the same form (double click) won the race
-            with self.db.transaction() as session:
-                return store.replay(store.find_by_key(session, key),
-                                    fingerprint(typed)).tracking_code
+        submission, _ = store.record_once(self.db, self.outbox, feedback, key, typed)
+        return submission.tracking_code
 
     @http("GET", "/submitted/<code>")
     def public_submitted(self, request, code):

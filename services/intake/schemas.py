@@ -59,3 +59,14 @@ class FeedbackIn(Schema):
 
 
 IDEMPOTENCY_KEY = validate.Length(min=1, max=200)
+
+
+def idempotency_key(request):
+    """The request's Idempotency-Key header, checked (1 to 200 characters), or None."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None:
+        try:
+            IDEMPOTENCY_KEY(key)
+        except ValidationError as exc:
+            raise ValidationError({"Idempotency-Key": exc.messages}) from None
+    return key

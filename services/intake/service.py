@@ -1,7 +1,5 @@
 """intake's nameko entrypoints: the JSON API and the case-status follower."""
 
-from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from services.common.consuming import claim, handle_event, handle_events
 from services.common.contracts import CASE_CHANGE_EVENTS
@@ -18,7 +16,7 @@ from .imports_api import ImportEndpoints
 from .open311_api import Open311Endpoints
 from .openapi import document
 from .pages import PublicPages
-from .schemas import IDEMPOTENCY_KEY, FeedbackIn
+from .schemas import FeedbackIn, idempotency_key
 
 FEEDBACK_IN = FeedbackIn()
 OPENAPI = document()
@@ -39,24 +37,8 @@ class IntakeService(PublicPages, ImportEndpoints, Open311Endpoints, ChannelEndpo
         self.limit(request, "submit")
         raw = read_json(request)
         feedback = FEEDBACK_IN.load(raw)
-        key = request.headers.get("Idempotency-Key")
-        if key is not None:
-            try:
-                IDEMPOTENCY_KEY(key)
-            except ValidationError as exc:
-                raise ValidationError({"Idempotency-Key": exc.messages}) from None
-        try:
-            with self.db.transaction() as session:
-                submission, created = store.record_submission(
-                    session, self.outbox, feedback, key, raw)
-        except IntegrityError:
-            if not key:
-                raise
-            # a concurrent request with the same key won the race: answer as it did
-            with self.db.transaction() as session:
-                submission = store.replay(store.find_by_key(session, key),
-                                          store.fingerprint(raw))
-            created = False
+        key = idempotency_key(request)
+        submission, created = store.record_once(self.db, self.outbox, feedback, key, raw)
         code = submission.tracking_code
         replayed = key is not None and submission.idempotency_key == key
         return json_response(

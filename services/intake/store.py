@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from services.common.web import UnprocessableError
 
@@ -78,6 +79,25 @@ def record_submission(session, outbox, feedback, idempotency_key=None, raw=None)
     outbox.emit(session, "feedback_received", payload, aggregate_id=submission.id,
                 correlation_id=submission.id)
     return submission, True
+
+
+def record_once(db, outbox, feedback, idempotency_key=None, raw=None):
+    """`record_submission` in a transaction of its own, safe against a concurrent twin.
+
+    When a request with the same Idempotency-Key or channel key (`external_key`) commits
+    first, the unique constraint stops this one and it answers as the first did.
+    """
+    try:
+        with db.transaction() as session:
+            return record_submission(session, outbox, feedback, idempotency_key, raw)
+    except IntegrityError:
+        with db.transaction() as session:
+            if idempotency_key and (first := find_by_key(session, idempotency_key)):
+                return replay(first, fingerprint(raw if raw is not None else feedback)), False
+            if feedback.get("external_key") and (
+                    first := find_by_external_key(session, feedback["external_key"])):
+                return first, False
+        raise
 
 
 def apply_case_event(session, event):
