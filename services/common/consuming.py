@@ -49,6 +49,24 @@ def claim(session, event):
     return result.rowcount == 1
 
 
+def keep_newer(session, model, key, event, **fields):
+    """Keep a copy of another service's record (a row with a `version` column) current.
+
+    The row keyed `key` takes `fields` when `event` is newer than what it holds (created if
+    absent); an older or repeated event changes nothing. Returns True when applied.
+    """
+    row = session.get(model, key, with_for_update=True)
+    if row is not None and row.version >= event.aggregate_version:
+        return False
+    if row is None:
+        row = model(**{model.__mapper__.primary_key[0].name: key})
+        session.add(row)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.version = event.aggregate_version
+    return True
+
+
 class FailurePublisher(SharedExtension):
     """Republishes failed messages to a retry delay queue or to the dead-letter queue."""
 

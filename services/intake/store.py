@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from services.common.consuming import keep_newer
 from services.common.web import UnprocessableError
 
 from . import duplicates
@@ -141,15 +142,9 @@ def public_comments(session, submission):
 def apply_unit_updated(session, event):
     """Keep intake's copy of the directory; an older or repeated version changes nothing."""
     payload = event.payload
-    unit = session.get(DirectoryUnit, payload["code"], with_for_update=True)
-    if unit is not None and unit.version >= event.aggregate_version:
-        return False
-    if unit is None:
-        unit = DirectoryUnit(code=payload["code"])
-        session.add(unit)
-    unit.name, unit.kind, unit.parent = payload["name"], payload["kind"], payload.get("parent")
-    unit.active, unit.version = payload["active"], event.aggregate_version
-    return True
+    return keep_newer(session, DirectoryUnit, payload["code"], event, name=payload["name"],
+                      kind=payload["kind"], parent=payload.get("parent"),
+                      active=payload["active"])
 
 
 def active_units(session):

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from services.common.consuming import keep_newer
+
 from .domain import CHANNELS, DIGEST, REPORTER, Preference, recipients_for, send_after
 from .messages import Message, render_event, webhook_body
 from .models import Delivery, DirectoryUnit, InboxRead
@@ -35,17 +37,10 @@ def unit_lookup(session):
 def apply_unit_updated(session, event):
     """Keep the directory copy current; an older or repeated version changes nothing."""
     payload = event.payload
-    unit = session.get(DirectoryUnit, payload["code"], with_for_update=True)
-    if unit is not None and unit.version >= event.aggregate_version:
-        return False
-    if unit is None:
-        unit = DirectoryUnit(code=payload["code"])
-        session.add(unit)
-    unit.name, unit.kind, unit.parent = payload["name"], payload["kind"], payload.get("parent")
-    unit.emails, unit.webhook_url = payload.get("emails") or [], payload.get("webhook_url")
-    unit.head_name, unit.active = payload.get("head_name"), payload["active"]
-    unit.version = event.aggregate_version
-    return True
+    return keep_newer(session, DirectoryUnit, payload["code"], event, name=payload["name"],
+                      kind=payload["kind"], parent=payload.get("parent"),
+                      emails=payload.get("emails") or [], webhook_url=payload.get("webhook_url"),
+                      head_name=payload.get("head_name"), active=payload["active"])
 
 
 def preference_lookup(session):
