@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 
 from services.common.text import fold
 from services.common.web import ApiError, ConflictError, NotFoundError, UnprocessableError
-from services.common.workdays import WorkingCalendar, deadline_days, parse_days
+from services.common.workdays import WorkingCalendar, deadline_days
 
 from . import workflow
 from .access import can_see
@@ -33,8 +33,7 @@ class CaseRules:
     def from_config(cls, config):
         """Build the rules from the service configuration."""
         return cls(
-            calendar=WorkingCalendar(parse_days(config.get("EXTRA_DAYS_OFF", "")),
-                                     parse_days(config.get("MAKE_UP_WORKING_DAYS", ""))),
+            calendar=WorkingCalendar.from_config(config),
             deadline_rules=parse_rules(config.get("DEADLINE_RULES", "")),
             workflow=WorkflowSettings(int(config.get("REOPEN_WINDOW_DAYS", 30))),
             escalation_grace_hours=float(config.get("ESCALATION_GRACE_HOURS", 24)),

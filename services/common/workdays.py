@@ -46,6 +46,12 @@ class WorkingCalendar:
         self.make_up_days = frozenset(make_up_days)
         self._by_year: dict[int, dict[date, str]] = {}
 
+    @classmethod
+    def from_config(cls, config):
+        """The calendar with EXTRA_DAYS_OFF and MAKE_UP_WORKING_DAYS of a service config."""
+        return cls(parse_days(config.get("EXTRA_DAYS_OFF", "")),
+                   parse_days(config.get("MAKE_UP_WORKING_DAYS", "")))
+
     def _public_holidays(self, year: int) -> dict[date, str]:
         """The library's public holidays of one year, loaded on first use and cached."""
         found = self._by_year.get(year)

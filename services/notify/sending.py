@@ -95,8 +95,7 @@ def send_due(session, mailer, settings, outbox, contacts=_no_contacts):
                 record_failure(delivery, exc, settings)
                 client = _drop(client)
             else:
-                delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
-                delivery.attempts += 1
+                record_success(delivery)
             if delivery.status in ("sent", "failed"):
                 announce(session, outbox, delivery)
     finally:
@@ -137,8 +136,7 @@ def send_webhooks_due(session, settings, outbox, post=None):
             except (requests.RequestException, WebhookRefusedError) as exc:
                 record_failure(delivery, exc, settings)
             else:
-                delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
-                delivery.attempts += 1
+                record_success(delivery)
             if delivery.status in ("sent", "failed"):
                 announce(session, outbox, delivery)
     finally:
@@ -154,6 +152,12 @@ def signed_headers(secret, delivery, now=None):
     return {"Content-Type": "application/json; charset=utf-8",
             "X-Grassroots-Timestamp": timestamp, "X-Grassroots-Signature": f"sha256={mac}",
             "X-Grassroots-Delivery": delivery.id, "X-Grassroots-Event": delivery.event_type}
+
+
+def record_success(delivery):
+    """Count the attempt that delivered."""
+    delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
+    delivery.attempts += 1
 
 
 def record_failure(delivery, exc, settings):

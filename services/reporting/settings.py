@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from services.common.workdays import WorkingCalendar, parse_days
+from services.common.workdays import WorkingCalendar
 
 
 @dataclass
@@ -16,7 +16,6 @@ class Settings:
     def from_config(cls, config):
         """Build the settings from a service configuration dict."""
         return cls(
-            calendar=WorkingCalendar(parse_days(config.get("EXTRA_DAYS_OFF", "")),
-                                     parse_days(config.get("MAKE_UP_WORKING_DAYS", ""))),
+            calendar=WorkingCalendar.from_config(config),
             due_day=int(config.get("PERIODIC_REPORT_DUE_DAY", 5)),
         )

@@ -474,3 +474,11 @@ def test_random_deadlines_end_a_working_day_after_exactly_that_many_working_days
         assert cal.working_days_between(start, deadline) == days
         assert oracle_working_days(start_day, due, cal.extra_days_off, cal.make_up_days) == days
         assert cal.working_days_left(deadline, start) == days
+
+
+def test_the_calendar_reads_its_extra_days_off_and_make_up_days_from_config():
+    calendar = WorkingCalendar.from_config({"EXTRA_DAYS_OFF": "2026-12-24",
+                                            "MAKE_UP_WORKING_DAYS": "2026-12-26"})
+    assert not calendar.is_working_day(date(2026, 12, 24))
+    assert calendar.is_working_day(date(2026, 12, 26))
+    assert WorkingCalendar.from_config({}).is_working_day(date(2026, 12, 24))
