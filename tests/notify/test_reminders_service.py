@@ -1,6 +1,5 @@
 """Reminders, preferences and previews on a running notify (two replicas where it matters)."""
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from sqlalchemy import select
 from services.common.auth import issue_token
 from services.common.contracts import new_event
 from services.common.db import make_engine
-from services.notify.models import Delivery, DirectoryUnit
+from services.notify.models import CaseClock, Delivery, DirectoryUnit
 from tests.support.broker import publish_event
 from tests.support.waiting import wait_until
 
@@ -59,6 +58,15 @@ def deliveries(service, **where):
     return rows
 
 
+def next_looks(service):
+    """When notify will next look at each case's clock for reminders."""
+    engine = make_engine(service.database_url)
+    with engine.connect() as connection:
+        looks = connection.execute(select(CaseClock.next_reminder_at)).scalars().all()
+    engine.dispose()
+    return looks
+
+
 def token(service, role, unit_code=None, user_id="u-1"):
     return {"Authorization": "Bearer " + issue_token(
         service.settings["AUTH_SECRET"], user_id=user_id, username=role, role=role,
@@ -87,7 +95,10 @@ def test_reminders_go_out_once_each_even_with_two_replicas(two_replicas, amqp_ur
                       for r in deliveries(notify) if r.event_type.startswith("reminder_"))
 
     wait_until(lambda: len(reminders()) >= 8, timeout=20, message="three reminders queued")
-    time.sleep(1.5)  # replicas keep checking every 0.2 s: nothing more may appear
+    # once both clocks look next at least half a day ahead, every reminder owed so far has
+    # been handled by whichever replica held the clock's row, and nothing more can appear
+    wait_until(lambda: all(at > datetime.now(UTC) + timedelta(hours=12)
+                           for at in next_looks(notify)), message="both clocks settled")
     soon = [r for r in reminders() if r[0] == "case-soon-0001"]
     late = [r for r in reminders() if r[0] == "case-late-0002"]
     assert soon == [("case-soon-0001", "reminder_due", "db001@example.vn", "email"),
