@@ -41,13 +41,13 @@ def _open_recent(query, now, window_days=WINDOW_DAYS):
 
 def exact_resubmission(session, fingerprint, unit_code, now, window_days=WINDOW_DAYS):
     """The first open submission with the very same text from the same unit, if any."""
-    query = select(Submission.id, Submission.unit_code, Submission.submitted_at,
-                   Submission.case_status).where(Submission.match_key == fingerprint.exact)
-    cutoff = now - timedelta(days=window_days)
-    same = [row for row in session.execute(query)
-            if row.unit_code == unit_code and row.submitted_at >= cutoff
-            and row.case_status not in SETTLED]
-    return session.get(Submission, min(same, key=lambda r: r.submitted_at).id) if same else None
+    query = select(Submission.id).where(
+        Submission.match_key == fingerprint.exact,
+        Submission.unit_code.is_(None) if unit_code is None
+        else Submission.unit_code == unit_code)
+    first = session.scalar(_open_recent(query, now, window_days)
+                           .order_by(Submission.submitted_at).limit(1))
+    return session.get(Submission, first) if first else None
 
 
 def nearest_open(session, fingerprint, now, window_days=WINDOW_DAYS):
