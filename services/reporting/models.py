@@ -8,11 +8,12 @@
   (`/DUK/DB-001/DB-001-CB01/`) so a unit subtree is one prefix filter.
 - `periodic_reports` and `compliance_notices`: monthly situation reports received and the
   `periodic_report_missing` notices sent for those that were not.
+- `digests`: the weekly and periodic digests compiled for leadership, once per kind and period.
 """
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Index, Integer, MetaData, String
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.types import UtcDateTime
@@ -135,3 +136,24 @@ class ComplianceNotice(Base):
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
     event_id: Mapped[str] = mapped_column(String(36), nullable=False)
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+
+
+class Digest(Base):
+    """A compiled digest for leadership: one per kind and period, its sections as JSON."""
+
+    __tablename__ = "digests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    period_start: Mapped[date] = mapped_column(Date, nullable=False)
+    period_end: Mapped[date] = mapped_column(Date, nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    sections = mapped_column(JSON, nullable=False)
+    compiled_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("kind", "period_start", name="uq_digests_kind_period_start"),
+        Index("ix_digests_period_end", "period_end"),
+    )
