@@ -32,6 +32,7 @@ class Operation:
     secured: bool = False
     errors: tuple = ("400",)
     parameters: tuple = field(default=())
+    response: dict | None = None  # JSON schema of the success body, when documented
 
 
 def _openapi_path(path):
@@ -52,8 +53,11 @@ def build_spec(title, version, description, operations):
         params += list(op.parameters)
         if op.query is not None:
             params.append({"in": "query", "schema": op.query})
+        success = {"description": "Success"}
+        if op.response is not None:
+            success["content"] = {"application/json": {"schema": op.response}}
         entry = {"summary": op.summary, "parameters": params, "responses": {
-            op.status: {"description": "Success"},
+            op.status: success,
             **{code: {"description": ERROR_STATUSES[code], "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}} for code in op.errors}}}
         if op.body is not None:

@@ -8,6 +8,7 @@ from services.common.web import ApiError, NotFoundError, http, json_response, re
 from . import store
 from .domain import LEADERSHIP, OFFICE, inbox_of, unit_box
 from .messages import KINDS
+from .openapi import document
 from .previews import preview
 from .schemas import DeliveryQuery, InboxQuery, PreferenceIn, UserPreferenceIn
 from .sending import unit_webhook_secret
@@ -15,6 +16,7 @@ from .sending import unit_webhook_secret
 DELIVERY_QUERY, INBOX_QUERY = DeliveryQuery(), InboxQuery()
 PREFERENCE_IN, USER_PREFERENCE_IN = PreferenceIn(), UserPreferenceIn()
 FORBIDDEN = "You may not see or change this audience's preferences."
+OPENAPI = document()
 
 
 class NotifyApi:
@@ -22,6 +24,11 @@ class NotifyApi:
 
     def _principal(self, request):
         return principal_from(request, self.config["AUTH_SECRET"])
+
+    @http("GET", "/api/v1/openapi.json")
+    def openapi(self, request):
+        """The OpenAPI document of this API."""
+        return json_response(OPENAPI)
 
     @http("GET", "/api/v1/deliveries")
     def deliveries(self, request):

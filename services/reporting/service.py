@@ -19,10 +19,12 @@ from services.common.web import http, json_response
 from . import compliance, feed, reports
 from .exports import response
 from .filters import build_filter
+from .openapi import document
 from .schemas import ReportQuery, query_args
 from .settings import Settings
 
 REPORT_QUERY = ReportQuery()
+OPENAPI = document()
 READERS = ("leader", "clerk", "admin")
 NOTICE_LOCK = zlib.crc32(b"reporting:compliance-notices")
 NOTICE_BATCH = 500
@@ -102,6 +104,11 @@ class ReportingService(HealthEndpoints):
         principal = principal_from(request, self.config["AUTH_SECRET"])
         require_role(principal, *READERS)
         return principal
+
+    @http("GET", "/api/v1/openapi.json")
+    def openapi(self, request):
+        """The OpenAPI document of this API."""
+        return json_response(OPENAPI)
 
     @http("GET", "/api/v1/reports")
     def list_reports(self, request):
