@@ -6,6 +6,7 @@ import uuid
 
 from services import import_cli
 from services.common import config
+from services.reporting import digest_cli
 from services.reporting import replay as replay_cli
 
 
@@ -17,6 +18,10 @@ def cmd_serve(args):
     from services.registry import service_class
 
     settings = config.service_config(args.service)
+    problem = digest_cli.setting_problem(settings) if args.service == "reporting" else None
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     configure_logging(args.service, settings["LOG_LEVEL"])
     run([service_class(args.service)], settings)
     return 0
@@ -233,6 +238,7 @@ def build_parser():
 
     import_cli.add_parser(sub)
     replay_cli.add_parser(sub)
+    digest_cli.add_parser(sub)
     return parser
 
 

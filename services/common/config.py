@@ -77,6 +77,13 @@ def service_config(service: str, env=None) -> dict:
         "REMINDER_FRACTIONS": _env(env, "REMINDER_FRACTIONS", "50,80"),
         "REMINDER_CHECK_SECONDS": float(_env(env, "REMINDER_CHECK_SECONDS", "60")),
         "PERIODIC_REPORT_DUE_DAY": int(_env(env, "PERIODIC_REPORT_DUE_DAY", "5")),
+        # reporting's digests (services/reporting/digest_periods.py)
+        "DIGEST_WEEKLY_AT": _env(env, "DIGEST_WEEKLY_AT", "mon 07:00"),
+        "DIGEST_PERIODIC_AT": _env(env, "DIGEST_PERIODIC_AT", "3 07:00"),
+        "DIGEST_KINDS": _env(env, "DIGEST_KINDS", ""),
+        "DIGEST_CATCH_UP_DAYS": _env(env, "DIGEST_CATCH_UP_DAYS", "7"),
+        "REPORTING_PUBLIC_URL": _env(env, "REPORTING_PUBLIC_URL",
+                                     f"http://localhost:{http_port('reporting', env)}"),
         "CONTACT_RPC_TIMEOUT": float(_env(env, "CONTACT_RPC_TIMEOUT", "5")),
         # intake's channels: "key:client,key:client" and "source:secret,source:secret"
         "OPEN311_API_KEYS": _env(env, "OPEN311_API_KEYS", ""),

@@ -2,6 +2,7 @@
 
 from services.common.openapi import Operation, build_spec
 
+from .digest_api import DIGEST_OPERATIONS
 from .exports import XLSX_TYPE
 from .reports import CATALOGUE
 from .results import KINDS
@@ -42,6 +43,7 @@ OPERATIONS = (
               "One report from the read model as JSON, CSV (UTF-8 with BOM) or XLSX; "
               "`from`/`to` are Vietnam dates, both included; `unit` takes its subtree",
               query=ReportQuery, secured=True, errors=(*AUTH, "404", "422"), response=REPORT),
+    *DIGEST_OPERATIONS,
 )
 
 

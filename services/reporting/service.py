@@ -1,25 +1,23 @@
-"""reporting's nameko entrypoints: event consumers feeding the read model, the report API and
-the timer that sends `periodic_report_missing`."""
+"""reporting's nameko entrypoints: event consumers feeding the read model, the report and
+digest API, the timer that sends `periodic_report_missing` and the one that compiles digests."""
 
 import zlib
 from datetime import UTC, datetime
 
 from nameko.dependency_providers import Config
-from sqlalchemy import text
 
 from services.common.auth import principal_from, require_role
-from services.common.background import BackgroundLoop
 from services.common.consuming import handle_event, handle_events
 from services.common.contracts import CASE_CHANGE_EVENTS
-from services.common.db import Database, Engine
+from services.common.db import Database
 from services.common.health import HealthEndpoints
-from services.common.outbox import OutboxRelay
 from services.common.web import http, json_response
 
-from . import compliance, feed, reports
+from . import compliance, digest_api, feed, reports
 from .exports import response
 from .filters import build_filter
 from .openapi import document
+from .scheduling import DigestWatch, ReadModelTimer, try_lock
 from .schemas import ReportQuery, query_args
 from .settings import Settings
 
@@ -30,28 +28,13 @@ NOTICE_LOCK = zlib.crc32(b"reporting:compliance-notices")
 NOTICE_BATCH = 500
 
 
-class ComplianceWatch(BackgroundLoop):
+class ComplianceWatch(ReadModelTimer):
     """After the due day, writes `periodic_report_missing` for every unit still owing."""
 
-    engine = Engine()
-    relay = OutboxRelay()
-    coalesce = 0.0
-
-    def setup(self):
-        """Read the check interval and the due day."""
-        config = self.container.config
-        self.interval = float(config.get("DEADLINE_CHECK_SECONDS", 60))
-        self.settings = Settings.from_config(config)
-        self.warmed_up = False
-
-    def work(self):
-        """One round; the first is skipped so queued reports are consumed before judging."""
-        if not self.warmed_up:
-            self.warmed_up = True
-            return False
+    def round(self):
+        """One round (queued reports were consumed during the skipped first one)."""
         with self.engine.unit_of_work.transaction() as session:
-            if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-                    text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": NOTICE_LOCK}):
+            if not try_lock(session, NOTICE_LOCK):
                 return False  # another replica is on it
             written = compliance.send_missing_notices(session, self.settings.due_day,
                                                       limit=NOTICE_BATCH)
@@ -61,9 +44,10 @@ class ComplianceWatch(BackgroundLoop):
 
 
 class ReportSettings(Config):
-    """Gives workers the read model's settings; runs the compliance timer with the service."""
+    """Gives workers the read model's settings; runs the compliance and digest timers."""
 
     watch = ComplianceWatch()
+    digests = DigestWatch()
 
     def setup(self):
         """Build the settings once per container."""
@@ -115,6 +99,22 @@ class ReportingService(HealthEndpoints):
         """The reports there are, with their filters and formats."""
         self.reader(request)
         return json_response({"reports": reports.catalogue()})
+
+    @http("GET", "/api/v1/digests")
+    def list_digests(self, request):
+        """Stored digests, newest period first: `?kind=&page=&per_page=`."""
+        self.reader(request)
+        with self.db.transaction() as session:
+            page = digest_api.digest_page(session, query_args(request), self.settings.link_base)
+        return json_response(page)
+
+    @http("GET", "/api/v1/digests/<string:digest_id>")
+    def digest(self, request, digest_id):
+        """One digest with its sections (404 for an unknown id)."""
+        self.reader(request)
+        with self.db.transaction() as session:
+            shown = digest_api.digest_detail(session, digest_id, self.settings.link_base)
+        return json_response(shown)
 
     @http("GET", "/api/v1/reports/<string:name>")
     def report(self, request, name):
