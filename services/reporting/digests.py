@@ -4,7 +4,7 @@ A digest is built by running the catalogue's reports (`reports.run`) for the who
 
 - over the period: `summary` (cases received in it, where they stand now), `on_time` and
   `resolution_time` (resolutions in it), and `compliance` for its months (the weekly digest:
-  the month before the one the week ends in, the last month whose reports have fallen due);
+  the latest month whose reports fell due by the end of the week);
 - the backlog at compile time: `overdue` and `hot` (counts, lists capped at LIST_CAP) and
   `top_units`;
 - `trend`: by week over the 8 weeks to the end of a weekly digest's week, by month over the
@@ -26,7 +26,7 @@ from services.common.outbox import write_event
 from services.common.workdays import VIETNAM
 
 from . import digest_text, reports
-from .compliance import period_of, periods_between, shift_month
+from .compliance import due_on, period_of, periods_between, shift_month
 from .digest_periods import Period
 from .filters import ReportFilter
 from .models import Digest
@@ -60,17 +60,19 @@ def trend_window(period):
     return period.start, period.end, "month"
 
 
-def compliance_months(period):
-    """The months whose situation reports a digest shows."""
-    if period.kind == "weekly":
-        return [shift_month(period_of(period.end), -1)]
-    return periods_between(period.start, period.end)
+def compliance_months(period, due_day):
+    """The months whose situation reports a digest shows: the period's own, or for a week the
+    latest month whose reports fell due by the week's end."""
+    if period.kind != "weekly":
+        return periods_between(period.start, period.end)
+    month = shift_month(period_of(period.end), -1)
+    return [month if due_on(month, due_day) <= period.end else shift_month(month, -1)]
 
 
 def _compliance(session, period, now, settings):
     """The compliance section: counts overall and per month, units still owing a report,
     and the missing and late reports (capped)."""
-    months = compliance_months(period)
+    months = compliance_months(period, settings.due_day)
     filters = {"period": months[0]} if len(months) == 1 else \
         {"date_from": period.start, "date_to": period.end}
     section = _section(session, "compliance", now, settings, **filters)

@@ -11,7 +11,7 @@ from services.common.contracts import load_event
 from services.common.tables import outbox
 from services.reporting import digest_text, reports
 from services.reporting.digest_periods import parse_period
-from services.reporting.digests import LIST_CAP, compile_digest, digest_ids
+from services.reporting.digests import LIST_CAP, compile_digest, compliance_months, digest_ids
 from services.reporting.filters import ReportFilter
 from services.reporting.labels import RESTRICTED_TITLE
 from services.reporting.models import Digest
@@ -113,6 +113,18 @@ def test_the_weekly_digest_shows_compliance_of_the_month_whose_reports_fell_due(
     assert compliance["units_missing"] == 2 and compliance["rows_total"] == 3
     assert sorted((r["unit_code"], r["status"]) for r in compliance["rows"]) == [
         ("CB-002", "missing"), ("CB-003", "missing"), ("DB-001", "late")]
+
+
+@pytest.mark.parametrize(("week", "due_day", "month"), [
+    ("2026-W47", 5, "2026-10"),  # ends 22/11: October's fell due on 5/11
+    ("2026-W45", 5, "2026-10"),  # ends 08/11
+    ("2026-W44", 5, "2026-09"),  # ends 01/11: October's are not due until 5/11
+    ("2026-W44", 1, "2026-10"),  # ... unless they are due on the 1st
+    ("2026-W53", 5, "2026-11"),  # ends 03/01/2027: December's are due on 5/01/2027
+    ("2027-W01", 5, "2026-12"),  # ends 10/01/2027
+])
+def test_a_weekly_digest_shows_the_latest_month_whose_reports_fell_due(week, due_day, month):
+    assert compliance_months(parse_period("weekly", week), due_day) == [month]
 
 
 def test_a_digest_holds_no_title_a_clerk_may_not_read_and_no_contact(model):
