@@ -86,8 +86,9 @@ class NotifyApi:
             return principal
         raise ApiError(FORBIDDEN, status=403, code="forbidden")
 
-    @staticmethod
-    def _check_owner(owner):
+    def _check_owner(self, request, owner):
+        """404 for an audience that cannot exist, once the caller is known (401 first)."""
+        self._principal(request)
         if owner not in (OFFICE, LEADERSHIP) and not (
                 owner.startswith("unit:") and 5 < len(owner) <= 37):
             raise NotFoundError("Preferences exist for office, leadership or unit:<code>.",
@@ -100,7 +101,7 @@ class NotifyApi:
             principal = self._principal(request)
             owner = f"user:{principal.user_id}"
         else:
-            self._check_owner(owner)
+            self._check_owner(request, owner)
             self._audience(request, owner, changing=False)
         with self.db.transaction() as session:
             return json_response(store.preference_view(session, owner))
@@ -114,7 +115,7 @@ class NotifyApi:
             owner = f"user:{principal.user_id}"
             choice["follows"] = inbox_of(principal.role, principal.unit_code)
         else:
-            self._check_owner(owner)
+            self._check_owner(request, owner)
             principal = self._audience(request, owner, changing=True)
             choice = PREFERENCE_IN.load(read_json(request))
         with self.db.transaction() as session:

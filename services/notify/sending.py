@@ -92,7 +92,8 @@ def send_due(session, mailer, settings, outbox, contacts=_no_contacts):
             except ContactUnavailableError as exc:
                 record_failure(delivery, exc, settings)
             except (OSError, smtplib.SMTPException, UnicodeError, ValueError) as exc:
-                record_failure(delivery, exc, settings)
+                record_failure(delivery, exc, settings,
+                               personal=delivery.recipient.startswith("reporter:"))
                 client = _drop(client)
             else:
                 record_success(delivery)
@@ -160,10 +161,25 @@ def record_success(delivery):
     delivery.attempts += 1
 
 
-def record_failure(delivery, exc, settings):
+def failure_text(exc, personal=False):
+    """What went wrong, for the delivery log and the service log.
+
+    Sending to a reporter, the server's words are left out: a refusal such as «550 <address>:
+    Recipient address rejected» repeats the address notify must never keep (only the codes).
+    """
+    if not personal:
+        return f"{type(exc).__name__}: {exc}"
+    refused = getattr(exc, "recipients", None) or {}
+    codes = [code for code, _ in refused.values()] or [getattr(exc, "smtp_code", None)]
+    shown = ", ".join(str(code) for code in codes if code)
+    return (f"{type(exc).__name__}{' ' + shown if shown else ''}: the reporter's address and "
+            "the server's reply are not recorded")
+
+
+def record_failure(delivery, exc, settings, personal=False):
     """Count a failed attempt; back off exponentially, give up after the configured limit."""
     delivery.attempts += 1
-    delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    delivery.last_error = failure_text(exc, personal)[:1000]
     if delivery.attempts >= int(settings["DELIVERY_MAX_ATTEMPTS"]):
         delivery.status = "failed"
         log.error("delivery %s to %s failed for good: %s", delivery.id, delivery.channel,
