@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select, union_all
 
 from .dedup import band_keys, best_match, exact_key, match_doc
 from .models import MatchKey, Submission
 
 CANDIDATES = 16  # the open submissions sharing the most keys are compared in full
+KEY_HOLDERS_CAP = 200  # a key held by more open submissions than this is not probed further
 WINDOW_DAYS = 90  # a matter older than this is not "recent"
 SETTLED = frozenset({"resolved", "closed", "rejected", "merged"})
 
@@ -51,17 +52,35 @@ def exact_resubmission(session, fingerprint, unit_code, now, window_days=WINDOW_
 
 
 def nearest_open(session, fingerprint, now, window_days=WINDOW_DAYS):
-    """The open submission this one most likely repeats, as (submission, score), or None."""
+    """The open submission this one most likely repeats, as (submission, score), or None.
+
+    `submission` is a row with id, tracking_code, title and body.
+    """
     if not fingerprint.keys:
         return None
-    hits = (select(MatchKey.submission_id, func.count().label("hits"))
-            .where(MatchKey.key.in_(fingerprint.keys)).group_by(MatchKey.submission_id)
-            .order_by(func.count().desc()).limit(CANDIDATES).subquery())
-    rows = session.scalars(_open_recent(
-        select(Submission).join(hits, hits.c.submission_id == Submission.id), now, window_days)
+    hits = candidate_hits(fingerprint.keys)
+    rows = session.execute(_open_recent(
+        select(Submission.id, Submission.tracking_code, Submission.title, Submission.body)
+        .join(hits, hits.c.submission_id == Submission.id), now, window_days)
         .order_by(Submission.submitted_at)).all()
     return best_match(fingerprint.doc, [(row, stored_doc(row.id, row.title, row.body))
                                         for row in rows])
+
+
+def candidate_hits(keys, cap=KEY_HOLDERS_CAP, limit=CANDIDATES):
+    """The `limit` submissions sharing the most keys, as a subquery (submission_id, hits).
+
+    Each key is probed for at most `cap` + 1 holders; a key held by more than `cap` says
+    nothing about which one this repeats and is skipped, so the cost stays bounded however
+    many open submissions share a key.
+    """
+    probes = [select(MatchKey.key, MatchKey.submission_id).where(MatchKey.key == key)
+              .limit(cap + 1).subquery() for key in dict.fromkeys(keys)]
+    held = union_all(*(select(p.c.key, p.c.submission_id) for p in probes)).cte("held")
+    hot = select(held.c.key).group_by(held.c.key).having(func.count() > cap)
+    return (select(held.c.submission_id, func.count().label("hits"))
+            .where(held.c.key.not_in(hot)).group_by(held.c.submission_id)
+            .order_by(func.count().desc()).limit(limit).subquery())
 
 
 @lru_cache(maxsize=8192)
@@ -72,8 +91,10 @@ def stored_doc(submission_id, title, body):
 
 def remember(session, submission_id, fingerprint):
     """Keep a new open submission's band keys so later ones can find it (one statement)."""
-    session.execute(insert(MatchKey), [{"key": key, "submission_id": submission_id}
-                                       for key in dict.fromkeys(fingerprint.keys)])
+    if not fingerprint.keys:
+        return
+    session.execute(MatchKey.__table__.insert(), [{"key": key, "submission_id": submission_id}
+                                                  for key in dict.fromkeys(fingerprint.keys)])
 
 
 def forget(session, submission_id):

@@ -73,9 +73,8 @@ def record_submission(session, outbox, feedback, idempotency_key=None, raw=None)
         payload["possible_duplicate_of"] = {"submission_id": earlier.id,
                                             "tracking_code": earlier.tracking_code,
                                             "score": round(score, 3)}
-    submission = Submission(**row)
-    session.add(submission)
-    session.flush()
+    session.execute(Submission.__table__.insert().values(**row))  # Core: no ORM flush
+    submission = Submission(**row)  # what callers read; not attached to the session
     duplicates.remember(session, submission.id, fingerprint_)
     outbox.emit(session, "feedback_received", payload, aggregate_id=submission.id,
                 correlation_id=submission.id)

@@ -1,0 +1,69 @@
+"""The candidate probe on match_keys: bounded per key, hot keys skipped, the rest ranked."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from services.intake import duplicates, store
+from services.intake.models import Base, MatchKey, Submission
+
+FIRST = {"title": "Công ty May Hòa Bình nợ lương công nhân 3 tháng",
+         "body": "Công nhân Công ty May Hòa Bình ở KCN Phố Nối chưa được trả lương 3 tháng nay.",
+         "unit_code": "CB-12", "channel": "api"}
+REWORDED = {"title": "Cong nhan cty may Hoa Binh bi no luong 3 thang",
+            "body": "Da 3 thang nay cong nhan cong ty May Hoa Binh (khu cong nghiep Pho Noi) "
+                    "khong duoc tra luong.", "unit_code": "CB-12", "channel": "api"}
+
+
+class NoOutbox:
+    """Collects emitted events instead of writing them (no outbox table in this schema)."""
+
+    def __init__(self):
+        self.events = []
+
+    def emit(self, session, event_type, payload, **kwargs):
+        """Keep the event."""
+        self.events.append((event_type, payload))
+
+
+def memory_session():
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    return Session(engine)
+
+
+def hold(session, key, *submission_ids):
+    session.execute(MatchKey.__table__.insert(),
+                    [{"key": key, "submission_id": s} for s in submission_ids])
+
+
+def ranked(session, keys, cap):
+    return session.execute(select(duplicates.candidate_hits(keys, cap=cap))).all()
+
+
+def test_a_key_held_by_more_than_the_cap_is_skipped_and_the_rest_are_ranked_by_hits():
+    with memory_session() as session:
+        hold(session, "hot", *(f"s{n}" for n in range(12)))
+        hold(session, "a", "s3", "s7")
+        hold(session, "b", "s7")
+        assert ranked(session, ["hot", "a", "b", "absent"], cap=10) == [("s7", 2), ("s3", 1)]
+        # under the cap the same key counts like any other
+        assert ranked(session, ["hot", "a", "b"], cap=12)[0] == ("s7", 3)
+        assert ranked(session, ["absent"], cap=10) == []
+
+
+def test_a_near_duplicate_is_still_found_beside_many_open_submissions_sharing_a_key():
+    outbox = NoOutbox()
+    with memory_session() as session:
+        first, created = store.record_submission(session, outbox, FIRST)
+        assert created
+        hot = duplicates.fingerprint_of(REWORDED["title"], REWORDED["body"]).keys[0]
+        hold(session, hot, *(f"other-{n}" for n in range(duplicates.KEY_HOLDERS_CAP + 5)))
+        second, created = store.record_submission(session, outbox, REWORDED)
+        assert created and second.possible_duplicate_of == first.id
+        assert outbox.events[-1][1]["possible_duplicate_of"]["tracking_code"] == \
+            first.tracking_code
+        stored = session.get(Submission, second.id)
+        assert stored.possible_duplicate_of == first.id
+        assert stored.submitted_at <= datetime.now(UTC)
