@@ -92,4 +92,12 @@ def service_config(service: str, env=None) -> dict:
         "IMPORT_MAX_BYTES": int(_env(env, "IMPORT_MAX_BYTES", str(50 * 1024 * 1024))),
         "RATE_LIMIT_PER_MINUTE": int(_env(env, "RATE_LIMIT_PER_MINUTE", "30")),
         "TRUST_FORWARDED_FOR": _env(env, "TRUST_FORWARDED_FOR", "false"),
+        # reporting's printed reports (empty: from the directory's root unit) and dashboard
+        "ORGANISATION_NAME": _env(env, "ORGANISATION_NAME", ""),
+        "OFFICE_NAME": _env(env, "OFFICE_NAME", "VĂN PHÒNG ĐẢNG ỦY KHỐI"),
+        "REPORT_PLACE": _env(env, "REPORT_PLACE", ""),
+        "REPORT_SIGNER_ON_BEHALF": _env(env, "REPORT_SIGNER_ON_BEHALF", ""),
+        "REPORT_SIGNER_TITLE": _env(env, "REPORT_SIGNER_TITLE", "CHÁNH VĂN PHÒNG"),
+        "REPORT_SIGNER_NAME": _env(env, "REPORT_SIGNER_NAME", ""),
+        "CONSOLE_LOGIN_URL": _env(env, "CONSOLE_LOGIN_URL", "/console/login"),
     }

@@ -1,5 +1,5 @@
-"""A report as a file: CSV (UTF-8 with a byte-order mark, for Excel) or XLSX (openpyxl),
-each with a header row and Vietnamese text intact, named with a UTF-8 file name."""
+"""A report as a file: CSV (UTF-8 with a byte-order mark, for Excel), XLSX (openpyxl) or PDF
+(pdf.py), each with Vietnamese text intact, named with a UTF-8 file name."""
 
 import csv
 import io
@@ -16,10 +16,12 @@ from werkzeug.wrappers import Response
 from services.common.web import json_response
 from services.common.workdays import VIETNAM
 
+from . import pdf
 from .results import json_rows, text_value
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
 HEADER_ROW = 5  # title, filters, generation time, blank, then the header
 MAX_WIDTH = 60
 NUMBER_FORMATS = {"date": "DD/MM/YYYY", "datetime": "DD/MM/YYYY HH:MM", "float": "0.0"}
@@ -130,12 +132,14 @@ def json_payload(result, flt, generated_at):
             "rows": json_rows(result), **result.extra}
 
 
-def response(result, flt, fmt, generated_at):
-    """The HTTP response of a report in `json`, `csv` or `xlsx`."""
+def response(result, flt, fmt, generated_at, letterhead=None):
+    """The HTTP response of a report in `json`, `csv`, `xlsx` or `pdf` (with a letterhead)."""
     if fmt == "json":
         return json_response(json_payload(result, flt, generated_at))
     if fmt == "csv":
         body, content_type = to_csv(result), CSV_TYPE
+    elif fmt == "pdf":
+        body, content_type = pdf.to_pdf(result, flt, generated_at, letterhead), PDF_TYPE
     else:
         body, content_type = to_xlsx(result, flt.describe_vi(), generated_at), XLSX_TYPE
     name = file_name(result, generated_at, fmt)

@@ -3,7 +3,7 @@
 from services.common.openapi import Operation, build_spec
 
 from .digest_api import DIGEST_OPERATIONS
-from .exports import XLSX_TYPE
+from .exports import PDF_TYPE, XLSX_TYPE
 from .reports import CATALOGUE
 from .results import KINDS
 from .schemas import FORMATS, ReportQuery
@@ -40,7 +40,7 @@ OPERATIONS = (
               response={"type": "object", "required": ["reports"], "properties": {
                   "reports": {"type": "array", "items": CATALOGUE_ENTRY}}}),
     Operation("GET", "/api/v1/reports/<name>",
-              "One report from the read model as JSON, CSV (UTF-8 with BOM) or XLSX; "
+              "One report from the read model as JSON, CSV (UTF-8 with BOM), XLSX or PDF; "
               "`from`/`to` are Vietnam dates, both included; `unit` takes its subtree",
               query=ReportQuery, secured=True, errors=(*AUTH, "404", "422"), response=REPORT),
     *DIGEST_OPERATIONS,
@@ -56,5 +56,6 @@ def document():
     one["parameters"][0]["schema"] = {"type": "string", "enum": NAMES}
     one["responses"]["200"]["content"].update({
         "text/csv": {"schema": TEXT},
-        XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}})
+        XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        PDF_TYPE: {"schema": {"type": "string", "format": "binary"}}})
     return spec

@@ -1,7 +1,7 @@
 """The catalogue of reports: name, Vietnamese title, what it shows and the function behind it.
 
-Every report is a pure function `(session, ReportFilter) -> ReportResult`, so JSON, CSV and
-XLSX render the very same rows.
+Every report is a pure function `(session, ReportFilter) -> ReportResult`, so JSON, CSV,
+XLSX and PDF render the very same rows.
 """
 
 from dataclasses import dataclass
@@ -78,6 +78,6 @@ def run(session, name, flt):
 def catalogue():
     """The reports as the API lists them."""
     return [{"name": r.name, "title": r.title, "description": r.description,
-             "path": f"/api/v1/reports/{r.name}", "formats": ["json", "csv", "xlsx"],
+             "path": f"/api/v1/reports/{r.name}", "formats": ["json", "csv", "xlsx", "pdf"],
              "filters": ["from", "to", "unit", "category", "priority", "channel"],
              "options": list(r.options)} for r in CATALOGUE]

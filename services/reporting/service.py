@@ -17,6 +17,7 @@ from . import compliance, digest_api, feed, reports
 from .exports import response
 from .filters import build_filter
 from .openapi import document
+from .pdf import letterhead
 from .scheduling import DigestWatch, ReadModelTimer, try_lock
 from .schemas import ReportQuery, query_args
 from .settings import Settings
@@ -118,12 +119,18 @@ class ReportingService(HealthEndpoints):
 
     @http("GET", "/api/v1/reports/<string:name>")
     def report(self, request, name):
-        """One report for `?from=&to=&unit=&category=&priority=&channel=` as JSON, CSV or XLSX."""
+        """One report for `?from=&to=&unit=&category=&priority=&channel=` as JSON, CSV, XLSX
+        or PDF."""
         principal = self.reader(request)
+        return self.report_file(request, name, principal.role)
+
+    def report_file(self, request, name, role):
+        """Build one report for the request's query string, in the format it asks for."""
         reports.find_report(name)
         query = REPORT_QUERY.load(query_args(request))
         now = datetime.now(UTC)
         with self.db.transaction() as session:
-            flt = build_filter(session, query, principal.role, now, self.settings)
+            flt = build_filter(session, query, role, now, self.settings)
             result = reports.run(session, name, flt)
-        return response(result, flt, query["format"], now)
+            head = letterhead(session, self.settings) if query["format"] == "pdf" else None
+        return response(result, flt, query["format"], now, head)

@@ -140,7 +140,7 @@ def test_filters_narrow_the_report(reporting):
 def test_the_catalogue_lists_every_report(reporting):
     listing = reporting.get("/api/v1/reports").json()["reports"]
     assert [r["name"] for r in listing] == list(REPORTS)
-    assert all(r["formats"] == ["json", "csv", "xlsx"] for r in listing)
+    assert all(r["formats"] == ["json", "csv", "xlsx", "pdf"] for r in listing)
 
 
 def test_leaders_clerks_and_admins_may_read_reports(reporting):
