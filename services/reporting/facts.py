@@ -8,12 +8,12 @@ timeline, so the result depends only on which events have arrived, not on their 
 """
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from services.common.workdays import local_day
 
 from .models import CaseFact, CaseStep
 from .settings import Settings
+from .summary import insert_for, keys_of, shift
 
 OPEN_STATUSES = ("new", "assigned", "in_progress", "awaiting_info")
 CLOCK_RUNNING = ("new", "assigned", "in_progress")
@@ -22,34 +22,30 @@ DONE_STATUSES = ("resolved", "closed")
 CLOCK_STOPPED = frozenset({"awaiting_info", "closed"})
 
 
-def _insert(session, model):
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
-
-
 def _ensure_fact(session, event):
-    """Create the case's row if absent (placeholders from this event); lock and return it."""
+    """Create the case's row if absent (placeholders from this event); lock and return it
+    with whether this call created it."""
     payload = event.payload
     fact = session.get(CaseFact, payload["case_id"], with_for_update=True,
                        populate_existing=True)
     if fact is not None:
-        return fact
+        return fact, False
     # ON CONFLICT: a concurrent handler of another event of the same case may create it too
-    session.execute(_insert(session, CaseFact).values(
+    created = session.execute(insert_for(session, CaseFact).values(
         case_id=payload["case_id"], tracking_code=payload["tracking_code"],
         title=payload.get("title"), status=payload["status"], priority=payload["priority"],
         sensitivity=payload.get("sensitivity") or "normal", escalation_level=0, version=0,
         updated_at=event.occurred_at, opened=False, opened_at=event.occurred_at,
         opened_on=local_day(event.occurred_at), paused_days=0, merged=False, rejected=False,
         reopen_count=0, transfer_count=0, overdue_count=0,
-    ).on_conflict_do_nothing())
+    ).on_conflict_do_nothing()).rowcount == 1
     return session.get(CaseFact, payload["case_id"], with_for_update=True,
-                       populate_existing=True)
+                       populate_existing=True), created
 
 
 def _add_step(session, event):
     payload = event.payload
-    session.execute(_insert(session, CaseStep).values(
+    session.execute(insert_for(session, CaseStep).values(
         case_id=payload["case_id"], version=event.aggregate_version,
         event_type=event.event_type, occurred_at=event.occurred_at, status=payload["status"],
         assigned_unit=payload.get("assigned_unit"), deadline_at=payload.get("deadline_at"),
@@ -72,9 +68,13 @@ def _take_current(fact, event):
 
 
 def apply_case_event(session, event, settings=None):
-    """Fold one case event into the read model; True when it was the newest version seen."""
+    """Fold one case event into the read model; True when it was the newest version seen.
+
+    The daily counts (summary.py) move from the case's old figures to its new ones in the
+    same transaction."""
     settings = settings or Settings()
-    fact = _ensure_fact(session, event)
+    fact, created = _ensure_fact(session, event)
+    counted = [] if created else keys_of(fact)
     _add_step(session, event)
     payload = event.payload
     if event.event_type == "case_opened":
@@ -87,6 +87,7 @@ def apply_case_event(session, event, settings=None):
     steps = session.scalars(select(CaseStep).where(CaseStep.case_id == fact.case_id)
                             .order_by(CaseStep.version)).all()
     derive(fact, steps, settings.calendar)
+    shift(session, counted, keys_of(fact))
     return newest
 
 

@@ -7,7 +7,6 @@ resolution (a reopened case is open again until resolved again).
 """
 
 import math
-import statistics
 from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
@@ -17,6 +16,7 @@ from .filters import case_conditions
 from .labels import ALL, PRIORITY_LABELS
 from .models import CaseFact, DirectoryUnit
 from .results import Column, ReportResult, json_value
+from .summary import received_counts, resolved_counts
 
 STATUSES = ("new", "assigned", "in_progress", "awaiting_info", "resolved", "closed",
             "rejected", "merged")
@@ -24,6 +24,7 @@ PRIORITY_ORDER = ("hot", "urgent", "normal")
 AGE_BUCKETS = (("0-5", "0–5 ngày làm việc", 5), ("6-10", "6–10 ngày làm việc", 10),
                ("11-20", "11–20 ngày làm việc", 20), (">20", "Trên 20 ngày làm việc", None))
 TOP_UNITS_DEFAULT = 10
+P90 = 0.9
 
 
 def _overdue(flt):
@@ -38,9 +39,7 @@ def _count_if(condition):
 
 def summary(session, flt):
     """Cases received in the period and where they stand now; `total`/`by_status` as before."""
-    counts = dict(session.execute(
-        select(CaseFact.status, func.count()).where(*case_conditions(flt))
-        .group_by(CaseFact.status)).all())
+    counts = received_counts(session, flt, "status")
     overdue = session.scalar(select(func.count()).select_from(CaseFact)
                              .where(*case_conditions(flt), _overdue(flt)))
     by_status = {status: counts.get(status, 0) for status in STATUSES}
@@ -65,21 +64,18 @@ def _by_priority(rows, make_row):
 
 def on_time(session, flt):
     """Resolutions in the period made on or before the deadline then in force."""
-    resolved = session.execute(
-        select(CaseFact.priority, CaseFact.resolved_on_time)
-        .where(*case_conditions(flt, CaseFact.resolved_on), CaseFact.resolved_at.is_not(None))
-    ).all()
     grouped = {}
-    for priority, flag in resolved:
-        grouped.setdefault(priority, []).append(flag)
+    for (priority, flag), count in resolved_counts(session, flt, ("priority", "on_time")).items():
+        grouped.setdefault(priority, []).append((flag, count))
 
-    def make_row(group, priority, flags):
-        with_deadline = [f for f in flags if f is not None]
-        hits = sum(with_deadline)
-        rate = 100.0 * hits / len(with_deadline) if with_deadline else None
-        return {"group": group, "priority": priority, "resolved": len(flags),
-                "with_deadline": len(with_deadline), "on_time": hits,
-                "late": len(with_deadline) - hits, "rate": rate}
+    def make_row(group, priority, counts):
+        resolved = sum(count for _, count in counts)
+        with_deadline = sum(count for flag, count in counts if flag is not None)
+        hits = sum(count for flag, count in counts if flag is True)
+        rate = 100.0 * hits / with_deadline if with_deadline else None
+        return {"group": group, "priority": priority, "resolved": resolved,
+                "with_deadline": with_deadline, "on_time": hits,
+                "late": with_deadline - hits, "rate": rate}
 
     columns = (Column("group", "Mức độ"), Column("resolved", "Đã giải quyết", "int"),
                Column("with_deadline", "Có hạn xử lý", "int"),
@@ -93,26 +89,51 @@ def on_time(session, flt):
 def percentile(values, share):
     """Nearest-rank percentile of a non-empty list (the smallest value with `share` at or
     below it)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+    histogram = {}
+    for value in values:
+        histogram[value] = histogram.get(value, 0) + 1
+    return ranked_value(histogram, max(1, math.ceil(share * len(values))))
+
+
+def ranked_value(histogram, rank):
+    """The value at 1-based `rank` in the sorted values a {value: count} histogram holds."""
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    raise ValueError(f"rank {rank} is beyond the {seen} values counted")
+
+
+def histogram_figures(histogram):
+    """Count, median, nearest-rank 90th percentile, mean and max of a {value: count} histogram
+    (the same figures `statistics.median`, `percentile` and `fmean` give on the values)."""
+    total = sum(histogram.values())
+    if not total:
+        return {"resolved": 0, "median": None, "p90": None, "mean": None, "max": None}
+    middle = ranked_value(histogram, (total + 1) // 2)
+    median = middle if total % 2 else (middle + ranked_value(histogram, total // 2 + 1)) / 2
+    return {"resolved": total, "median": median,
+            "p90": ranked_value(histogram, max(1, math.ceil(P90 * total))),
+            "mean": sum(value * count for value, count in histogram.items()) / total,
+            "max": max(histogram)}
 
 
 def resolution_time(session, flt):
-    """Working days from receipt to resolution (pauses and closed spells left out)."""
-    resolved = session.execute(
-        select(CaseFact.priority, CaseFact.resolution_days)
-        .where(*case_conditions(flt, CaseFact.resolved_on), CaseFact.resolution_days.is_not(None))
-    ).all()
-    grouped = {}
-    for priority, days in resolved:
-        grouped.setdefault(priority, []).append(days)
+    """Working days from receipt to resolution (pauses and closed spells left out).
 
-    def make_row(group, priority, days):
-        return {"group": group, "priority": priority, "resolved": len(days),
-                "median": statistics.median(days) if days else None,
-                "p90": percentile(days, 0.9) if days else None,
-                "mean": statistics.fmean(days) if days else None,
-                "max": max(days) if days else None}
+    The database counts cases per priority and whole number of days; the figures come from
+    those counts, so no case row leaves the database."""
+    grouped = {}
+    for (priority, days), count in resolved_counts(session, flt, ("priority", "days")).items():
+        if days is not None:
+            grouped.setdefault(priority, []).append((days, count))
+
+    def make_row(group, priority, counts):
+        histogram = {}
+        for days, count in counts:
+            histogram[days] = histogram.get(days, 0) + count
+        return {"group": group, "priority": priority, **histogram_figures(histogram)}
 
     columns = (Column("group", "Mức độ"), Column("resolved", "Đã giải quyết", "int"),
                Column("median", "Trung vị (ngày làm việc)", "float"),
@@ -175,13 +196,8 @@ def _buckets(first, last, by):
 
 def trend(session, flt):
     """Cases received and resolved per ISO week or per month (`by=week|month`)."""
-    received = dict(session.execute(
-        select(CaseFact.opened_on, func.count()).where(*case_conditions(flt))
-        .group_by(CaseFact.opened_on)).all())
-    resolved = dict(session.execute(
-        select(CaseFact.resolved_on, func.count())
-        .where(*case_conditions(flt, CaseFact.resolved_on), CaseFact.resolved_on.is_not(None))
-        .group_by(CaseFact.resolved_on)).all())
+    received = received_counts(session, flt, "day")
+    resolved = {day: count for (day,), count in resolved_counts(session, flt, ("day",)).items()}
     first = flt.date_from or min([*received, *resolved], default=flt.today)
     last = flt.date_to or max([*received, *resolved, flt.today])
     buckets = _buckets(first, last, flt.by)

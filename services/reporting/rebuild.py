@@ -15,12 +15,12 @@ from services.common.tables import outbox, processed_events
 from services.common.workdays import VIETNAM
 
 from . import feed
-from .models import CaseFact, CaseStep, DirectoryUnit, PeriodicReportFact
+from .models import CaseFact, CaseStep, DailyCount, DirectoryUnit, PeriodicReportFact
 from .replay import Progress
 
 SOURCES = {"cases": ("case_opened", *CASE_CHANGE_EVENTS, "unit_updated"),
            "intake": ("periodic_report_received",)}
-READ_MODEL = (CaseStep, CaseFact, DirectoryUnit, PeriodicReportFact)
+READ_MODEL = (CaseStep, CaseFact, DailyCount, DirectoryUnit, PeriodicReportFact)
 
 
 def count_events(engine, event_types):

@@ -16,6 +16,7 @@ from services.common.web import http, json_response
 from . import compliance, digest_api, feed, reports
 from .exports import response
 from .filters import build_filter
+from .lag import FeedLag
 from .openapi import document
 from .pdf import letterhead
 from .scheduling import DigestWatch, ReadModelTimer, try_lock
@@ -65,6 +66,11 @@ class ReportingService(HealthEndpoints):
     name = "reporting"
     db = Database()
     settings = ReportSettings()
+    lag = FeedLag()
+
+    def state_gauges(self, session):
+        """How far the read model is behind (see lag.py), for /metrics."""
+        return self.lag.gauges(self.config["AMQP_URI"])
 
     @handle_events("case_opened", *CASE_CHANGE_EVENTS)
     def record_case_event(self, event):

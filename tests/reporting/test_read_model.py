@@ -8,13 +8,14 @@ from sqlalchemy import select
 from services.reporting.models import (
     CaseFact,
     CaseStep,
+    DailyCount,
     DirectoryUnit,
     PeriodicReportFact,
 )
 
 from .history import CaseStory, directory_events, report_event, unit_event, vn
 
-TABLES = (CaseFact, CaseStep, DirectoryUnit, PeriodicReportFact)
+TABLES = (CaseFact, CaseStep, DailyCount, DirectoryUnit, PeriodicReportFact)
 
 
 def snapshot(model):
@@ -25,7 +26,8 @@ def snapshot(model):
             columns = [c.key for c in model.__table__.columns]
             rows = session.scalars(select(model)).all()
             state[model.__tablename__] = sorted(
-                tuple(str(getattr(row, c)) for c in columns) for row in rows)
+                tuple(str(getattr(row, c)) for c in columns) for row in rows
+                if getattr(row, "cases", 1))  # a daily count taken back to 0 counts nothing
         return state
 
 

@@ -1,18 +1,22 @@
 """Report arithmetic on hand-built event histories (no broker): Vietnam's working days,
 pauses, reopening, merging, transfers and Tết."""
 
+import random
+import statistics
+from collections import Counter
 from datetime import date
 
 import pytest
 from marshmallow import ValidationError
 
 from services.reporting import reports
-from services.reporting.figures import age_cutoff, percentile
+from services.reporting.figures import age_cutoff, histogram_figures, percentile
 from services.reporting.filters import build_filter
+from services.reporting.lists import working_days_to
 from services.reporting.models import CaseFact
 from services.reporting.schemas import ReportQuery
 
-from .history import CALENDAR, CaseStory, directory_events, report_event, vn
+from .history import CALENDAR, VN, CaseStory, directory_events, report_event, vn
 
 QUERY = ReportQuery()
 
@@ -117,6 +121,27 @@ def test_percentile_is_nearest_rank():
     assert percentile(list(range(1, 11)), 0.9) == 9
     assert percentile([7], 0.9) == 7
     assert percentile([1, 2, 3, 100], 0.9) == 100
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_figures_from_counts_per_day_equal_figures_from_the_days_themselves(seed):
+    rng = random.Random(seed)
+    days = [rng.choice((0, 1, 1, 2, 3, 5, 8, 13, 40)) for _ in range(rng.randint(1, 60))]
+    figures = histogram_figures(Counter(days))
+    assert figures == {"resolved": len(days), "median": statistics.median(days),
+                       "p90": percentile(days, 0.9), "mean": pytest.approx(statistics.fmean(days)),
+                       "max": max(days)}
+    assert histogram_figures({})["median"] is None
+
+
+def test_working_days_to_now_are_counted_as_the_calendar_counts_them():
+    now = vn("2027-02-15 10:00")  # after Tết
+    moments = [vn(f"2027-{m:02d}-{d:02d} 09:00") for m, d in ((1, 2), (2, 3), (2, 9), (2, 15))]
+    moments.append(vn("2027-03-01 09:00"))  # after now
+    counted = working_days_to(CALENDAR, moments, now)
+    for moment in moments:
+        assert counted[moment.astimezone(VN).date()] == CALENDAR.working_days_between(
+            moment, now)
 
 
 # -- summary, on-time rate and filters ------------------------------------------------------
