@@ -7,10 +7,10 @@ puts each sample in one bucket (first match in BUCKETS order, over the whole sta
 
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 BUCKETS = (
     ("smtp+email", ("smtplib", "/email/")),
     ("db (sqlalchemy+psycopg2)", ("sqlalchemy", "psycopg2")),
@@ -26,8 +26,8 @@ BUCKETS = (
 
 def py_spy():
     """Path of py-spy in the virtualenv or on PATH, or None."""
-    local = ROOT / ".venv" / "bin" / "py-spy"
-    return str(local) if local.exists() else shutil.which("py-spy")
+    beside = Path(sys.executable).parent / "py-spy"  # in the virtualenv running this
+    return str(beside) if beside.exists() else shutil.which("py-spy")
 
 
 def start_profiles(processes, seconds, directory, prefix):
