@@ -45,10 +45,10 @@ from bench.reports_data import (  # noqa: E402
 from services.common.contracts import load_event, new_event  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.common.migrations import upgrade  # noqa: E402
-from services.reporting import feed, reports  # noqa: E402
+from services.reporting import feed, reports, summary  # noqa: E402
 from services.reporting.compliance import period_of, shift_month  # noqa: E402
 from services.reporting.filters import build_filter  # noqa: E402
-from services.reporting.models import CaseFact  # noqa: E402
+from services.reporting.models import CaseFact, DailyCount  # noqa: E402
 from services.reporting.schemas import ReportQuery  # noqa: E402
 from services.reporting.settings import Settings  # noqa: E402
 from tests.support import infra  # noqa: E402
@@ -213,6 +213,22 @@ def compare_sample(sessions, world, indices, calendar):
     return differences
 
 
+def daily_counts(session):
+    """{key: cases} of the daily counts (rows counting nothing left out)."""
+    return {tuple(getattr(row, name) for name in summary.KEY): row.cases
+            for row in session.scalars(select(DailyCount)) if row.cases}
+
+
+def recount_agrees(sessions):
+    """Whether the daily counts the consumer kept equal a recount of case_facts (which then
+    stays)."""
+    with sessions.begin() as session:
+        kept = daily_counts(session)
+        summary.recount(session)
+        session.flush()
+        return kept == daily_counts(session)
+
+
 def bulk_load(engine, cases, skip):
     """COPY every case but the sample into case_facts, generated on two processes."""
     indices = [i for i in range(cases) if i not in skip]
@@ -297,16 +313,22 @@ def main():
         sample = list(range(0, args.cases, step))[:args.sample]
         events = feed_sample(sessions, settings, world, sample)
         differences = compare_sample(sessions, world, sample, settings.calendar)
+        counts_agree = recount_agrees(sessions)
         fed = time.perf_counter() - started
         print(f"directory: {units} units; {monthly:,} monthly reports; sample of "
               f"{len(sample)} cases ({events:,} events, shuffled and repeated) through "
               f"feed.apply_event in {fed:.1f} s; bulk rows agree with the consumer's: "
-              f"{'yes' if not differences else f'NO, {len(differences)} differences'}")
+              f"{'yes' if not differences else f'NO, {len(differences)} differences'}; "
+              f"daily counts equal a recount: {'yes' if counts_agree else 'NO'}")
         for difference in differences[:20]:
             print("  case #{} {}: consumer {}, generator {}".format(*difference))
         bulk_started = time.perf_counter()
         bulk_load(engine, args.cases, set(sample))
         copied = time.perf_counter() - bulk_started
+        with sessions.begin() as session:
+            recount_started = time.perf_counter()
+            summary.recount(session)
+        recounted = time.perf_counter() - recount_started
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             vacuum_started = time.perf_counter()
             connection.execute(text("VACUUM ANALYZE"))
@@ -315,7 +337,11 @@ def main():
                                           "current_database()))"))
         load_seconds = time.perf_counter() - started
         print(f"loaded {args.cases:,} cases over {DAYS} days in {load_seconds:.0f} s "
-              f"(COPY {copied:.0f} s, VACUUM ANALYZE {vacuumed:.0f} s); database {size}")
+              f"(COPY {copied:.0f} s, daily counts {recounted:.0f} s, VACUUM ANALYZE "
+              f"{vacuumed:.0f} s); database {size}")
+        with sessions() as session:
+            daily_rows = session.scalar(select(func.count()).select_from(DailyCount))
+        print(f"daily counts: {daily_rows:,} rows")
         with sessions() as session:
             by_status = dict(session.execute(select(CaseFact.status, func.count())
                                              .group_by(CaseFact.status)).all())
@@ -331,9 +357,10 @@ def main():
     figures = {
         "benchmark": "reports", "cases": args.cases, "days": DAYS, "repeat": args.repeat,
         "now": NOW.isoformat(), "load_seconds": round(load_seconds, 1),
-        "copy_seconds": round(copied, 1), "database_size": size,
-        "by_status": by_status,
-        "sample": {"cases": len(sample), "events": events, "differences": len(differences)},
+        "copy_seconds": round(copied, 1), "recount_seconds": round(recounted, 1),
+        "database_size": size, "daily_count_rows": daily_rows, "by_status": by_status,
+        "sample": {"cases": len(sample), "events": events, "differences": len(differences),
+                   "daily_counts_equal_recount": counts_agree},
         "target_p95_ms": TARGET_MS, "target_met": met, "reports": timings,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
@@ -341,7 +368,7 @@ def main():
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
     print(f"figures written to {out}")
-    return 0 if not differences else 1
+    return 0 if not differences and counts_agree else 1
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from services.common.tables import outbox, processed_events
 from services.common.workdays import VIETNAM
 
 from . import feed
+from .lag import lag_seconds
 from .models import CaseFact, CaseStep, DailyCount, DirectoryUnit, PeriodicReportFact
 from .replay import Progress
 
@@ -108,7 +109,8 @@ def replay(sources, into_url, settings, batch=500, progress=True, wipe=False, st
     finally:
         for engine in (*engines.values(), target):
             engine.dispose()
-    counts["lag_seconds"] = ((now or datetime.now(UTC)) - counts["newest"]).total_seconds() \
+    # as /metrics measures it: from the newest applied event's occurrence to its commit
+    counts["lag_seconds"] = lag_seconds(counts["newest"], now or datetime.now(UTC)) \
         if counts["newest"] else None
     return counts
 
@@ -121,4 +123,5 @@ def summary_line(counts):
         return line + "; nothing to replay"
     newest = counts["newest"].astimezone(VIETNAM)
     return (line + f"; newest event {newest:%Y-%m-%d %H:%M:%S} (Vietnam time), "
-            f"{humane(counts['lag_seconds'])} behind now")
+            f"{humane(counts['lag_seconds'])} behind now (reporting lag "
+            f"{counts['lag_seconds']:,.0f} s)")
