@@ -44,6 +44,7 @@ bench: install ## benchmarks (need RabbitMQ and PostgreSQL); figures go to bench
 	$(PY) bench/pipeline.py
 	$(PY) bench/import.py
 	$(PY) bench/dedup.py
+	$(PY) bench/reports.py
 
 COMPOSE ?= docker compose -f deploy/compose.yaml
 
