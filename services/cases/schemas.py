@@ -75,5 +75,5 @@ class CaseQuery(Schema):
     priority = fields.String(validate=validate.OneOf(("normal", "urgent", "hot")))
     overdue = fields.Boolean()
     q = fields.String(validate=validate.Length(max=200))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

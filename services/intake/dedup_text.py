@@ -93,7 +93,7 @@ def number_text(raw):
 
 def is_number(word):
     """True for a token that is a plain number."""
-    return word[:1].isdigit()
+    return word[:1].isdecimal()  # not "²": a digit to str, but no number to float()
 
 
 def _date_words(raw):

@@ -13,7 +13,7 @@ class DeliveryQuery(Schema):
     recipient = fields.String(validate=validate.Length(max=200))
     status = fields.String(validate=validate.OneOf(("pending", "sent", "failed", "skipped")))
     channel = fields.String(validate=validate.OneOf(("email", "webhook", "inbox")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -24,7 +24,7 @@ class InboxQuery(Schema):
         unknown = EXCLUDE
 
     unread = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
