@@ -1,7 +1,7 @@
 """The officer console: sign in, queues, search, the case page and its actions (no JavaScript)."""
 
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy import select
 
@@ -24,6 +24,22 @@ from .console_texts import ACTION_FIELDS, CHOICES, TEXTS
 from .models import Unit
 
 SESSION_COOKIE = "session"
+# where to go after signing in, remembered between the sign-in form and its post
+NEXT_COOKIE = "login_next"
+NEXT_COOKIE_SECONDS = 1800
+
+
+def local_path(value):
+    """`value` when it is a path on this site (`/reports?…`), else None: never another host
+    (`//host`, `/\\host`, `https://…`), never control characters (no open redirect)."""
+    if not value or len(value) > 2000 or not value.startswith("/"):
+        return None
+    if value.startswith("//") or any(c == "\\" or ord(c) < 32 or ord(c) == 127 for c in value):
+        return None
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else None
+
+
 PAGES = template_environment(Path(__file__).parent / "templates")
 
 
@@ -54,8 +70,14 @@ class ConsolePages:
 
     @http("GET", "/console/login")
     def console_login_page(self, request):
-        """The sign-in form."""
-        return self._page(request, "login.html", error=None, username="")
+        """The sign-in form; a local `?next=` is where signing in leads (kept in a cookie)."""
+        target = local_path(request.args.get("next"))
+        remembered = {}
+        if target:
+            remembered[NEXT_COOKIE] = (target, NEXT_COOKIE_SECONDS)
+        elif request.cookies.get(NEXT_COOKIE):
+            remembered[NEXT_COOKIE] = ("", 0)  # forget an older one
+        return self._page(request, "login.html", error=None, username="", cookies=remembered)
 
     @http("POST", "/console/login")
     def console_login(self, request):
@@ -75,7 +97,9 @@ class ConsolePages:
             key = "locked" if refused.status == 429 else "bad_login"
             return self._page(request, "login.html", refused.status, error=key,
                               username=form.get("username", ""))
-        return redirect("/console", cookies={SESSION_COOKIE: (token, None)})
+        target = local_path(form.get("next")) or local_path(request.cookies.get(NEXT_COOKIE))
+        return redirect(target or "/console", cookies={SESSION_COOKIE: (token, None)},
+                        clear=(NEXT_COOKIE,))
 
     @http("POST", "/console/logout")
     def console_logout(self, request):

@@ -14,6 +14,7 @@ from services.common.health import HealthEndpoints
 from services.common.web import http, json_response
 
 from . import compliance, digest_api, feed, reports
+from .dashboard import DashboardPages
 from .exports import response
 from .filters import build_filter
 from .lag import FeedLag
@@ -60,7 +61,7 @@ class ReportSettings(Config):
         return self.settings
 
 
-class ReportingService(HealthEndpoints):
+class ReportingService(DashboardPages, HealthEndpoints):
     """Keeps the read model and answers report queries."""
 
     name = "reporting"
