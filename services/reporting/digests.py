@@ -17,7 +17,7 @@ second compilation of the same period -- another replica, a second CLI run -- wr
 """
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -54,9 +54,8 @@ def trend_window(period):
     if period.kind == "weekly":
         return period.start - timedelta(weeks=7), period.end, "week"
     if period.kind == "monthly":
-        first = shift_month(period_of(period.start), -5)
-        return period.start.replace(year=int(first[:4]), month=int(first[5:])), period.end, \
-            "month"
+        first = date.fromisoformat(shift_month(period_of(period.start), -5) + "-01")
+        return first, period.end, "month"
     return period.start, period.end, "month"
 
 

@@ -11,7 +11,13 @@ from services.common.contracts import load_event
 from services.common.tables import outbox
 from services.reporting import digest_text, reports
 from services.reporting.digest_periods import parse_period
-from services.reporting.digests import LIST_CAP, compile_digest, compliance_months, digest_ids
+from services.reporting.digests import (
+    LIST_CAP,
+    compile_digest,
+    compliance_months,
+    digest_ids,
+    trend_window,
+)
 from services.reporting.filters import ReportFilter
 from services.reporting.labels import RESTRICTED_TITLE
 from services.reporting.models import Digest
@@ -125,6 +131,16 @@ def test_the_weekly_digest_shows_compliance_of_the_month_whose_reports_fell_due(
 ])
 def test_a_weekly_digest_shows_the_latest_month_whose_reports_fell_due(week, due_day, month):
     assert compliance_months(parse_period("weekly", week), due_day) == [month]
+
+
+@pytest.mark.parametrize(("kind", "key", "first", "last", "by"), [
+    ("weekly", "2027-W01", date(2026, 11, 16), date(2027, 1, 10), "week"),
+    ("monthly", "2027-01", date(2026, 8, 1), date(2027, 1, 31), "month"),
+    ("monthly", "2026-06", date(2026, 1, 1), date(2026, 6, 30), "month"),
+    ("half_year", "2026", date(2026, 1, 1), date(2026, 6, 30), "month"),
+])
+def test_the_trend_reaches_back_eight_weeks_or_six_months(kind, key, first, last, by):
+    assert trend_window(parse_period(kind, key)) == (first, last, by)
 
 
 def test_a_digest_holds_no_title_a_clerk_may_not_read_and_no_contact(model):
