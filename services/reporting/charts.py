@@ -218,7 +218,7 @@ def on_time_chart(result, t, ident):
                         [(t("col.on_time"), COLOURS["on_time"]), (t("col.late"), COLOURS["late"])])
 
 
-SUMMARY_BARS = (("open", "open"), ("resolved", "awaiting_confirmation"), ("closed", "closed"),
+SUMMARY_BARS = (("open", "open"), ("resolved", "chart.to_confirm"), ("closed", "closed"),
                 ("rejected", "rejected"), ("merged", "merged"), ("overdue", "overdue"))
 
 

@@ -117,6 +117,7 @@ TEXTS = {
     "chart.ageing": {"vi": "Vụ việc đang xử lý theo thời gian tồn đọng",
                      "en": "Open cases by age"},
     "chart.cases": {"vi": "Số vụ việc", "en": "Cases"},
+    "chart.to_confirm": {"vi": "Chờ xác nhận", "en": "To confirm"},
     "age.0-5": {"vi": "0–5 ngày", "en": "0–5 days"},
     "age.6-10": {"vi": "6–10 ngày", "en": "6–10 days"},
     "age.11-20": {"vi": "11–20 ngày", "en": "11–20 days"},

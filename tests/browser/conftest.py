@@ -39,20 +39,27 @@ class NullRelay:
         """Nothing to wake."""
 
 
-@pytest.fixture
-def system(amqp_uri, make_database, mail_sink):
-    """intake and cases running as processes, the sample directory loaded, three users."""
+def seeded_cluster(amqp_uri, make_database, mail_sink, people, **settings):
+    """A Cluster over fresh databases, with the sample directory loaded into cases and the
+    given users {username: (role, unit)}; not started yet."""
     databases = {service: make_database(service) for service in SERVICES}
     engine = make_engine(databases["cases"])
     uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False))
     with uow.transaction() as session:
         directory.load_directory(session, OutboxWriter("cases", NullRelay()))
-        for username, (role, unit) in PEOPLE.items():
+        for username, (role, unit) in people.items():
             users.create_user(session, username, PASSWORD, f"Cán bộ {username}", role, unit)
-    cluster = Cluster.for_test(amqp_uri, databases, mail_sink.url).start(("intake", "cases"))
+    engine.dispose()
+    return Cluster.for_test(amqp_uri, databases, mail_sink.url, **settings)
+
+
+@pytest.fixture
+def system(amqp_uri, make_database, mail_sink):
+    """intake and cases running as processes, the sample directory loaded, three users."""
+    cluster = seeded_cluster(amqp_uri, make_database, mail_sink, PEOPLE)
+    cluster.start(("intake", "cases"))
     yield cluster
     cluster.stop()
-    engine.dispose()
 
 
 def submit(system, title, body):
