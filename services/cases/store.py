@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
+from services.common.db import insert_new
 from services.common.text import fold
 from services.common.web import ApiError, ConflictError, NotFoundError, UnprocessableError
 from services.common.workdays import WorkingCalendar, deadline_days
@@ -114,14 +115,13 @@ def open_case(session, outbox, event, rules=None):
             Case.tracking_code == duplicate["tracking_code"]))
         if earlier is not None and earlier.status not in ("merged", "closed", "rejected"):
             case.possible_duplicate_of, case.duplicate_score = earlier.id, duplicate["score"]
-    session.add(case)
-    session.add(CaseHistory(
+    insert_new(session, case)  # Core inserts: no unit-of-work flush on the hot path
+    insert_new(session, CaseHistory(
         case_id=case.id, version=1, action="open", actor=SYSTEM_ACTOR, actor_role="system",
         at=now, from_status=None, to_status=INITIAL_STATUS,
         details={"event_id": event.event_id, "channel": new.channel,
                  "deadline_at": case.deadline_at.isoformat()},
     ))
-    session.flush()
     outbox.emit(session, "case_opened", {
         "case_id": case.id, "tracking_code": case.tracking_code,
         "submission_id": case.submission_id, "title": case.title,

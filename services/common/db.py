@@ -4,7 +4,7 @@ import logging
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider, SharedExtension
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,18 @@ def is_postgres(session_or_engine):
     bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) \
         else session_or_engine
     return bind.dialect.name == "postgresql"
+
+
+def insert_new(session, obj):
+    """Insert a new mapped object with one Core statement, without an ORM flush.
+
+    The object stays transient (not in the session); it is only read afterwards.
+    """
+    mapper = inspect(type(obj))
+    values = {prop.columns[0].key: getattr(obj, prop.key) for prop in mapper.column_attrs
+              if prop.key in obj.__dict__}
+    session.execute(mapper.local_table.insert().values(**values))
+    return obj
 
 
 class UnitOfWork:
