@@ -61,7 +61,7 @@ class Postgres(DependencyProvider):
         """Create the engine from DATABASE_URL."""
         url = self.container.config["DATABASE_URL"].replace("postgresql://",
                                                             "postgresql+psycopg2://", 1)
-        self.engine = create_engine(url, pool_size=10, max_overflow=20)
+        self.engine = create_engine(url, pool_size=10, max_overflow=0)  # = max_workers
 
     def stop(self):
         """Close pooled connections."""

@@ -278,23 +278,33 @@ def start_ceiling(stack, args, vhost, sink):
     return Pipeline("ceiling", cluster.ports["intake"], cluster.processes)
 
 
+def run_one(start, args, vhost, sink, mail, rate, deadline):
+    """Start one pipeline, warm it up, ramp, run it at `rate` (or its own best), saturate it."""
+    with contextlib.ExitStack() as stack:
+        pipe = start(stack, args, vhost, sink)
+        warm_up_and_ramp(pipe, mail, args, deadline if args.ramp else time.monotonic())
+        fixed_rate(pipe, mail, rate or pipe.figures["sustained_rate"] or RAMP[0], args,
+                   deadline)
+        saturation(pipe, mail, args, deadline)
+        return pipe.figures
+
+
 def run_all(args, deadline):
-    """Both pipelines up side by side; each phase runs the product, then the ceiling."""
+    """The product, then the ceiling at the product's sustained rate, on one vhost and sink.
+
+    One pipeline at a time: both up at once would hold too many PostgreSQL connections.
+    """
     with contextlib.ExitStack() as stack:
         vhost = infra.create_vhost()
         stack.callback(infra.delete_vhost, vhost)
         sink = MailSink(Path(tempfile.mkdtemp(prefix="bench-pipeline-")) / "mail").start()
         stack.callback(sink.stop)
         mail = MailLog(sink.directory)
-        pipes = [start_product(stack, args, vhost, sink), start_ceiling(stack, args, vhost, sink)]
-        for pipe in pipes:
-            warm_up_and_ramp(pipe, mail, args, deadline - args.timeout / 2)
-        rate = args.rate or pipes[0].figures["sustained_rate"] or RAMP[0]
-        for pipe in pipes:
-            fixed_rate(pipe, mail, rate, args, deadline)
-        for pipe in pipes:
-            saturation(pipe, mail, args, deadline)
-        return pipes[0].figures, pipes[1].figures
+        product = run_one(start_product, args, vhost, sink, mail, args.rate,
+                          deadline - args.timeout / 2)
+        ceiling = run_one(start_ceiling, args, vhost, sink, mail,
+                          args.rate or product["sustained_rate"], deadline)
+        return product, ceiling
 
 
 def ratio(product, ceiling, *path):
@@ -339,6 +349,8 @@ def main():
     parser.add_argument("--rate", type=int, help="fixed rate (default: the product's ramp)")
     parser.add_argument("--duration", type=float, default=20, help="fixed-rate seconds")
     parser.add_argument("--step", type=float, default=5, help="seconds per ramp step")
+    parser.add_argument("--no-ramp", dest="ramp", action="store_false",
+                        help="skip the ramp (give --rate)")
     parser.add_argument("--drain", type=float, default=3,
                         help="a ramp step is sustained if its emails arrive within this")
     parser.add_argument("--replicas", type=int, default=1, help="processes of cases and notify")
