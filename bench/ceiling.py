@@ -76,12 +76,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def peak_rss_mb(pid):
-    """A process's peak resident set size (VmHWM) in MB."""
+def memory_mb(pid):
+    """A process's peak (VmHWM) and current (VmRSS) resident set size in MB."""
+    found = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return None
+        name, _, value = line.partition(":")
+        if name in ("VmHWM", "VmRSS"):
+            found[name] = round(int(value.split()[0]) / 1024, 1)
+    return {"peak": found.get("VmHWM"), "now": found.get("VmRSS")}
 
 
 def machine_busy():

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ceiling import SCALED, BareCluster, CpuMeter, peak_rss_mb  # noqa: E402
+from bench.ceiling import SCALED, BareCluster, CpuMeter, memory_mb  # noqa: E402
 from bench.ceiling_profile import finish_profiles, start_profiles  # noqa: E402
 from services.common.config import SERVICES  # noqa: E402
 from services.launcher import spawn, wait_healthy  # noqa: E402
@@ -234,8 +234,7 @@ def saturation(pipe, mail, args, deadline):
     pipe.figures["saturation"] = {
         **summarise(results, mail), "complete": complete,
         "accepted_per_s": round(sum(1 for r in results if r[0]) / seconds, 1)}
-    pipe.figures["peak_rss_mb"] = {label: round(peak_rss_mb(p.pid), 1)
-                                   for label, p in pipe.processes.items()}
+    pipe.figures["rss_mb"] = {label: memory_mb(p.pid) for label, p in pipe.processes.items()}
 
 
 def product_processes(cluster, replicas):
@@ -314,6 +313,11 @@ def ratio(product, ceiling, *path):
     return round(product / ceiling, 2) if product and ceiling else None
 
 
+def cpu_total(figures):
+    """CPU ms per submission summed over a pipeline's processes (fixed-rate run)."""
+    return sum(figures["fixed"]["cpu_ms_per_submission"].values())
+
+
 def report(figures):
     """Print the comparison."""
     product, ceiling = figures["product"], figures["ceiling"]
@@ -335,7 +339,8 @@ def report(figures):
               f"{r if r is not None else '':>8}")
     for name, out in (("product", product), ("ceiling", ceiling)):
         print(f"{name} CPU ms per submission: {out['fixed']['cpu_ms_per_submission']}")
-        print(f"{name} peak RSS MB: {out['peak_rss_mb']}")
+        print(f"{name} RSS MB, peak/now: " + ", ".join(
+            f"{label} {m['peak']}/{m['now']}" for label, m in out["rss_mb"].items()))
         for label, shares in out.get("profile", {}).items():
             print(f"  profile {label}: " + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()))
 
@@ -372,7 +377,9 @@ def main():
         "ratio": {"sustained_rate": ratio(product, ceiling, "sustained_rate"),
                   "saturation_accepted": ratio(product, ceiling, "saturation", "accepted_per_s"),
                   "saturation_end_to_end": ratio(product, ceiling, "saturation",
-                                                 "end_to_end_per_s")},
+                                                 "end_to_end_per_s"),
+                  # ceiling CPU / product CPU per submission: the least noisy of the ratios
+                  "cpu_per_submission": round(cpu_total(ceiling) / cpu_total(product), 2)},
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
