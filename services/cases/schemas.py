@@ -63,17 +63,21 @@ class UserIn(Schema):
     email = fields.Email(load_default=None, allow_none=True)
 
 
+# PostgreSQL cannot hold NUL in text: a filter carrying one is a 422, not a 500
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL (\\x00) characters.")
+
+
 class CaseQuery(Schema):
     """Filters and paging of the case list."""
 
     class Meta:
         unknown = EXCLUDE
 
-    status = fields.String()
-    unit = fields.String()
-    category = fields.String()
+    status = fields.String(validate=NO_NUL)
+    unit = fields.String(validate=NO_NUL)
+    category = fields.String(validate=NO_NUL)
     priority = fields.String(validate=validate.OneOf(("normal", "urgent", "hot")))
     overdue = fields.Boolean()
-    q = fields.String(validate=validate.Length(max=200))
+    q = fields.String(validate=[validate.Length(max=200), NO_NUL])
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

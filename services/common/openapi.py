@@ -9,9 +9,11 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 ERROR = {
     "type": "object", "required": ["error", "message", "fields"],
     "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                   # messages per field; a nested object or list nests them (by key or index)
                    "fields": {"type": "object",
-                              "additionalProperties": {"type": "array",
-                                                       "items": {"type": "string"}}}},
+                              "additionalProperties": {"anyOf": [
+                                  {"type": "array", "items": {"type": "string"}},
+                                  {"type": "object"}]}}},
 }
 ERROR_STATUSES = {"400": "Malformed request", "401": "Not signed in",
                   "403": "Not allowed", "404": "Not found", "409": "Conflict or stale version",

@@ -9,8 +9,10 @@ class DeliveryQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    case_id = fields.String(validate=validate.Length(max=36))
-    recipient = fields.String(validate=validate.Length(max=200))
+    # PostgreSQL cannot hold NUL in text: a filter carrying one is a 422, not a 500
+    case_id = fields.String(validate=[validate.Length(max=36), validate.Regexp(r"^[^\x00]*$")])
+    recipient = fields.String(validate=[validate.Length(max=200),
+                                        validate.Regexp(r"^[^\x00]*$")])
     status = fields.String(validate=validate.OneOf(("pending", "sent", "failed", "skipped")))
     channel = fields.String(validate=validate.OneOf(("email", "webhook", "inbox")))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))

@@ -29,3 +29,11 @@ def test_a_refusal_of_a_reporters_address_is_recorded_without_the_address():
     recorded = failure_text(refusal, personal=True)
     assert address not in recorded and "550" in recorded
     assert address in failure_text(refusal)  # an office address may be shown as it is
+
+
+@pytest.mark.parametrize("schema, name", [(CaseQuery(), "unit"), (CaseQuery(), "q"),
+                                          (DeliveryQuery(), "recipient")])
+def test_a_nul_character_in_a_filter_is_a_422_naming_it(schema, name):
+    with pytest.raises(ValidationError) as refused:
+        schema.load({name: "DB-001\x00"})
+    assert name in refused.value.messages
