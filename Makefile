@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SMTP_PORT ?= 1025
 
-.PHONY: install run test test-unit test-integration lint dlq mailsink migrate check bench up down logs clean
+.PHONY: install run test test-fault test-unit test-integration lint dlq mailsink migrate check bench up down logs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,11 @@ run: install ## check broker and databases, migrate, run the four services (Ctrl
 	$(PY) -m services run
 
 test: install ## run the whole test suite (needs RabbitMQ, PostgreSQL and /usr/bin/chromium)
-	$(PY) -m pytest -m "not browser" --durations=20
+	$(PY) -m pytest -m "not browser and not fault" --durations=20
 	TEST_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser tests/browser
+
+test-fault: install ## the fault suite: services killed, broker, database and SMTP cut under load (~12 min)
+	$(PY) -m pytest -m fault tests/fault -s
 
 test-unit: install ## run only the tests that need no broker or database
 	$(PY) -m pytest -m "not integration and not e2e"

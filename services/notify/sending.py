@@ -40,6 +40,43 @@ def due_deliveries(session, channel="email", limit=SEND_BATCH):
     ).all()
 
 
+def deliver_each(session, channel, outbox, attempt, sent_unrecorded):
+    """Lock, attempt and record due deliveries one transaction each; return how many.
+
+    One transaction per delivery: a crash or a lost database repeats at most the one
+    delivery in flight, never a whole batch already sent. A delivery the receiver accepted
+    is remembered in `sent_unrecorded` (id → sent_at) until its commit succeeds, and
+    recorded first next round instead of being sent again.
+    """
+    record_sent(session, outbox, sent_unrecorded)
+    attempted = 0
+    while attempted < SEND_BATCH:
+        delivery = next(iter(due_deliveries(session, channel, limit=1)), None)
+        if delivery is None:
+            break
+        attempted += 1
+        attempt(delivery)
+        if delivery.status == "sent":
+            sent_unrecorded[delivery.id] = delivery.sent_at
+        if delivery.status in ("sent", "failed"):
+            announce(session, outbox, delivery)
+        session.commit()
+        sent_unrecorded.pop(delivery.id, None)
+    return attempted
+
+
+def record_sent(session, outbox, sent_unrecorded):
+    """Record deliveries known to be sent whose commit failed (the database went away)."""
+    for delivery_id, sent_at in list(sent_unrecorded.items()):
+        delivery = session.get(Delivery, delivery_id, with_for_update=True)
+        if delivery is not None and delivery.status == "pending":
+            record_success(delivery)
+            delivery.sent_at = sent_at
+            announce(session, outbox, delivery)
+        session.commit()
+        del sent_unrecorded[delivery_id]
+
+
 def announce(session, outbox, delivery):
     """Emit `notification_delivered` or `notification_failed` with the outcome (no address)."""
     event_type = "notification_delivered" if delivery.status == "sent" else "notification_failed"
@@ -68,41 +105,39 @@ def _no_contacts(case_id):
     raise ContactUnavailableError("no way to fetch reporters' contacts is configured")
 
 
-def send_due(session, mailer, settings, outbox, contacts=_no_contacts):
-    """Send one batch of due email deliveries; returns how many were attempted."""
-    batch = due_deliveries(session)
-    if not batch:
-        return 0
+def send_due(session, mailer, settings, outbox, contacts=_no_contacts, sent_unrecorded=None):
+    """Send due email deliveries (one SMTP session, one commit each); returns how many."""
     client = None
+
+    def attempt(delivery):
+        nonlocal client
+        try:
+            to = delivery.recipient
+            if to.startswith("reporter:"):
+                to = reporter_address(delivery, contacts)
+                if to is None:
+                    delivery.status, delivery.attempts = "skipped", delivery.attempts + 1
+                    delivery.last_error = "the reporter left no email or did not consent"
+                    return
+            if client is None:
+                client = mailer.open()
+            client.send_message(build_email(
+                settings["MAIL_FROM"], to, delivery.subject, delivery.body_text,
+                delivery.body_html, delivery.message_id))
+        except ContactUnavailableError as exc:
+            record_failure(delivery, exc, settings)
+        except (OSError, smtplib.SMTPException, UnicodeError, ValueError) as exc:
+            record_failure(delivery, exc, settings,
+                           personal=delivery.recipient.startswith("reporter:"))
+            client = _drop(client)
+        else:
+            record_success(delivery)
+
     try:
-        for delivery in batch:
-            try:
-                to = delivery.recipient
-                if to.startswith("reporter:"):
-                    to = reporter_address(delivery, contacts)
-                    if to is None:
-                        delivery.status, delivery.attempts = "skipped", delivery.attempts + 1
-                        delivery.last_error = "the reporter left no email or did not consent"
-                        continue
-                if client is None:
-                    client = mailer.open()
-                client.send_message(build_email(
-                    settings["MAIL_FROM"], to, delivery.subject, delivery.body_text,
-                    delivery.body_html, delivery.message_id))
-            except ContactUnavailableError as exc:
-                record_failure(delivery, exc, settings)
-            except (OSError, smtplib.SMTPException, UnicodeError, ValueError) as exc:
-                record_failure(delivery, exc, settings,
-                               personal=delivery.recipient.startswith("reporter:"))
-                client = _drop(client)
-            else:
-                record_success(delivery)
-            if delivery.status in ("sent", "failed"):
-                announce(session, outbox, delivery)
+        return deliver_each(session, "email", outbox, attempt,
+                            {} if sent_unrecorded is None else sent_unrecorded)
     finally:
         _drop(client)
-        session.commit()
-    return len(batch)
 
 
 def unit_webhook_secret(master, unit_code):
@@ -122,27 +157,24 @@ def _signing_secret(settings, delivery):
         if audience.startswith("unit:") else master
 
 
-def send_webhooks_due(session, settings, outbox, post=None):
-    """POST one batch of due webhook deliveries, signed; returns how many were attempted."""
+def send_webhooks_due(session, settings, outbox, post=None, sent_unrecorded=None):
+    """POST due webhook deliveries, signed, one commit each; returns how many were attempted."""
     post = post or requests.post
-    batch = due_deliveries(session, "webhook")
-    try:
-        for delivery in batch:
-            headers = signed_headers(_signing_secret(settings, delivery), delivery)
-            try:
-                response = post(delivery.recipient, data=delivery.body_text.encode("utf-8"),
-                                headers=headers, timeout=float(settings["WEBHOOK_TIMEOUT"]))
-                if not 200 <= response.status_code < 300:
-                    raise WebhookRefusedError(f"HTTP {response.status_code}")
-            except (requests.RequestException, WebhookRefusedError) as exc:
-                record_failure(delivery, exc, settings)
-            else:
-                record_success(delivery)
-            if delivery.status in ("sent", "failed"):
-                announce(session, outbox, delivery)
-    finally:
-        session.commit()
-    return len(batch)
+
+    def attempt(delivery):
+        headers = signed_headers(_signing_secret(settings, delivery), delivery)
+        try:
+            response = post(delivery.recipient, data=delivery.body_text.encode("utf-8"),
+                            headers=headers, timeout=float(settings["WEBHOOK_TIMEOUT"]))
+            if not 200 <= response.status_code < 300:
+                raise WebhookRefusedError(f"HTTP {response.status_code}")
+        except (requests.RequestException, WebhookRefusedError) as exc:
+            record_failure(delivery, exc, settings)
+        else:
+            record_success(delivery)
+
+    return deliver_each(session, "webhook", outbox, attempt,
+                        {} if sent_unrecorded is None else sent_unrecorded)
 
 
 def signed_headers(secret, delivery, now=None):

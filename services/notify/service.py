@@ -31,6 +31,8 @@ class ChannelLoop(BackgroundLoop):
     def setup(self):
         """Keep the settings (addresses, secrets, timeouts, retry policy)."""
         self.settings = self.container.config
+        # deliveries the receiver accepted whose commit failed: recorded, never resent
+        self.sent_unrecorded = {}
 
     def send(self, session, outbox):
         """Deliver one batch; return how many were attempted."""
@@ -64,7 +66,7 @@ class DeliverySender(ChannelLoop):
     def send(self, session, outbox):
         """Send one batch of email."""
         return sending.send_due(session, self.mailer, self.settings, outbox,
-                                self.reporter_contact)
+                                self.reporter_contact, self.sent_unrecorded)
 
 
 class WebhookSender(ChannelLoop):
@@ -72,7 +74,8 @@ class WebhookSender(ChannelLoop):
 
     def send(self, session, outbox):
         """Post one batch of webhooks."""
-        return sending.send_webhooks_due(session, self.settings, outbox)
+        return sending.send_webhooks_due(session, self.settings, outbox,
+                                         sent_unrecorded=self.sent_unrecorded)
 
 
 class ReminderLoop(BackgroundLoop):
