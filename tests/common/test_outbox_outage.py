@@ -32,7 +32,7 @@ def unsent(database_url):
 def test_events_written_while_the_broker_is_unreachable_are_published_later(
         proxy, start_service, amqp_uri, vhost):
     # `proxy` comes first so it is torn down last: the container must stop while it is up
-    declare(amqp_uri, {})
+    declare(amqp_uri)
     through_proxy = f"amqp://guest:guest@127.0.0.1:{proxy.port}/{vhost}"
     intake = start_service("intake", AMQP_URI=through_proxy)
     proxy.cut()

@@ -9,16 +9,17 @@ from kombu import Connection, Exchange
 from services.common.topology import declare_all
 
 
-def declare(amqp_uri, settings):
-    """Declare the whole topology in the vhost (as any service does at start)."""
-    with Connection(amqp_uri) as connection:
-        declare_all(connection.default_channel, settings)
-
-
 # test queues are declared as the services declare theirs (`QUEUE_TYPE=quorum make test`)
 QUEUE_TYPE = os.environ.get("QUEUE_TYPE", "classic")
 QUEUE_OPTIONS = {"queue_arguments": {"x-queue-type": QUEUE_TYPE}} if QUEUE_TYPE != "classic" \
     else {}
+
+
+def declare(amqp_uri, settings=None):
+    """Declare the whole topology in the vhost (as any service does at start)."""
+    settings = {"QUEUE_TYPE": QUEUE_TYPE, **(settings or {})}
+    with Connection(amqp_uri) as connection:
+        declare_all(connection.default_channel, settings)
 
 
 def drain(amqp_uri, queue_name, expect=None, timeout=10.0):
