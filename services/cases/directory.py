@@ -30,6 +30,17 @@ def snapshot(unit):
     }
 
 
+CONTACT_FIELDS = ("emails", "webhook_url", "head_name")
+
+
+def public_snapshot(unit):
+    """A unit as anyone may see it: its place in the organisation, not how to reach it."""
+    view = snapshot(unit)
+    for name in CONTACT_FIELDS:
+        view.pop(name)
+    return view
+
+
 def _values(data):
     head = data.get("head") or {}
     return {

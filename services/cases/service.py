@@ -178,21 +178,31 @@ class CasesService(ConsolePages, HealthEndpoints):
         """Categories of grassroots matters with their default responsible unit."""
         return json_response({"items": [c.__dict__ for c in CATEGORIES]})
 
+    def unit_view(self, request):
+        """How units are shown: with contacts to signed-in staff, without to anyone else."""
+        try:
+            self.principal(request)
+        except ApiError:  # no token, or one that does not verify: the public view
+            return directory.public_snapshot
+        return directory.snapshot
+
     @http("GET", "/api/v1/units")
     def list_units(self, request):
         """Directory units, filterable by kind, parent, active and name."""
         args = query_args(request)
         active = {"true": True, "false": False}.get((args.get("active") or "").lower())
+        view = self.unit_view(request)
         with self.db.transaction() as session:
             units = directory.list_units(session, args.get("kind"), args.get("parent"),
                                          active, args.get("q"))
-            return json_response({"items": [directory.snapshot(u) for u in units]})
+            return json_response({"items": [view(u) for u in units]})
 
     @http("GET", "/api/v1/units/<code>")
     def get_unit(self, request, code):
-        """One unit."""
+        """One unit (contacts only for signed-in staff)."""
+        view = self.unit_view(request)
         with self.db.transaction() as session:
-            return json_response(directory.snapshot(directory.get_unit(session, code)))
+            return json_response(view(directory.get_unit(session, code)))
 
     @http("POST", "/api/v1/units")
     def create_unit(self, request):

@@ -1,5 +1,6 @@
 """Read side of cases: list with filters and paging, detail with history and comments."""
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -13,6 +14,17 @@ from .models import Case, CaseHistory, Comment, User
 from .store import CLOCK_RUNNING, case_state
 
 SYSTEM_NAMES = {"system": "Hệ thống"}
+EMAIL_IN_TEXT = re.compile(r"[^\s;,<>()]+@[^\s;,<>()]+\.[^\s;,<>()]+")
+CONTACT_SEPARATORS = " ;,/|<>()"
+
+
+def split_contact(text):
+    """A free-text contact ("a@b.vn; 0912 345 678", "0912...", "a@b.vn") as (email, phone)."""
+    found = EMAIL_IN_TEXT.search(text or "")
+    email = found.group(0) if found else None
+    rest = (text or "").replace(email, " ") if email else (text or "")
+    phone = rest.strip(CONTACT_SEPARATORS).strip() or None
+    return email, phone
 
 
 def _iso(value):
@@ -120,10 +132,8 @@ def reporter_contact(session, case_id):
         return None
     if not case.consent_to_contact or not case.reporter_contact:
         return {"consent": False}
-    contact = case.reporter_contact.strip()
-    return {"consent": True, "name": case.reporter_name,
-            "email": contact if "@" in contact else None,
-            "phone": None if "@" in contact else contact}
+    email, phone = split_contact(case.reporter_contact)
+    return {"consent": True, "name": case.reporter_name, "email": email, "phone": phone}
 
 
 def case_gauges(session, now=None):

@@ -39,10 +39,23 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class ExpectedErrorFilter(logging.Filter):
+    """nameko's "(expected) error handling worker" (a 4xx answer) becomes one INFO line."""
+
+    def filter(self, record):
+        """Drop the traceback and lower the level of refusals a client caused."""
+        if record.name == "nameko.containers" and str(record.msg).startswith("(expected)"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info, record.exc_text = None, None
+            return logging.getLogger().isEnabledFor(logging.INFO)
+        return True
+
+
 def configure_logging(service=None, level="INFO"):
     """Send every logger's records to stderr as JSON lines."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service))
+    handler.addFilter(ExpectedErrorFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

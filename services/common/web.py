@@ -7,6 +7,7 @@ import uuid
 from marshmallow import ValidationError
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
@@ -124,10 +125,18 @@ class JsonWebServer(WebServer):
         return JsonWsgiApp(self)
 
 
+DATABASE_UNAVAILABLE = "The database cannot be reached right now; try again in a few seconds."
+# refusals a client caused: answered with 4xx, logged by nameko as expected (no traceback)
+CLIENT_ERRORS = (ApiError, ValidationError, HTTPException)
+
+
 class HttpEntrypoint(HttpRequestHandler):
     """`@http` that maps ApiError/ValidationError to JSON and hides unexpected errors."""
 
     server = JsonWebServer()
+
+    def __init__(self, method, url, expected_exceptions=CLIENT_ERRORS, **kwargs):
+        super().__init__(method, url, expected_exceptions=expected_exceptions, **kwargs)
 
     def handle_request(self, request):
         """Bind a correlation id to the request, then handle it."""
@@ -145,6 +154,11 @@ class HttpEntrypoint(HttpRequestHandler):
             return validation_error(exc)
         if isinstance(exc, HTTPException):
             return error_response(exc.code, "http_error", exc.description)
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            log.warning("database unavailable in %s: %s", self.method_name,
+                        type(exc.orig or exc).__name__)
+            return error_response(503, "unavailable", DATABASE_UNAVAILABLE,
+                                  headers={"Retry-After": "5"})
         log.error("unhandled error in %s: %r", self.method_name, exc, exc_info=exc)
         return error_response(500, "internal_error",
                               "Something went wrong on our side; it has been logged.")

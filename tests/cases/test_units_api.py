@@ -82,3 +82,16 @@ def test_loading_the_sample_directory_twice_changes_nothing_the_second_time(case
     assert first["created"] > 100
     assert second == {"created": 0, "updated": 0,
                       "unchanged": first["created"] + first["updated"] + first["unchanged"]}
+
+
+def test_unit_contacts_are_shown_only_to_signed_in_staff(cases_api):
+    anonymous = requests.get(cases_api.service.url("/api/v1/units/DB-001"), timeout=10).json()
+    assert anonymous["name"] and anonymous["kind"] and "version" in anonymous
+    assert not {"emails", "webhook_url", "head_name"} & set(anonymous)
+    listed = requests.get(cases_api.service.url("/api/v1/units"), timeout=10).json()["items"]
+    assert listed and all("emails" not in unit and "webhook_url" not in unit for unit in listed)
+    staff = cases_api.get("/api/v1/units/DB-001", "clerk").json()
+    assert "emails" in staff and "webhook_url" in staff
+    forged = requests.get(cases_api.service.url("/api/v1/units"), timeout=10,
+                          headers={"Authorization": "Bearer not-a-token"})
+    assert forged.status_code == 200 and "emails" not in forged.json()["items"][0]

@@ -1,10 +1,24 @@
 """JSON log lines carry the service and the correlation id of the work in hand."""
 
+import io
 import json
 import logging
 import sys
 
-from services.common.logging import JsonFormatter, set_correlation_id
+import pytest
+
+from services.common.logging import JsonFormatter, configure_logging, set_correlation_id
+from services.common.web import CLIENT_ERRORS, ApiError, HttpEntrypoint, UnprocessableError
+
+
+@pytest.fixture(autouse=True)
+def keep_root_logging():
+    """Put the root logger back as it was after each test."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def record(message, exc_info=None):
@@ -30,3 +44,46 @@ def test_exception_is_kept_inside_the_json_line():
     assert "correlation_id" not in line
     assert "ValueError: hỏng" in line["exc"]
     assert "\n" not in text
+
+
+def nameko_record(message, exc):
+    """A record as nameko's container logs a failed worker."""
+    try:
+        raise exc
+    except Exception:  # noqa: BLE001 - we want the exc_info of whatever was raised
+        exc_info = sys.exc_info()
+    level = logging.WARNING if message.startswith("(expected)") else logging.ERROR
+    return logging.LogRecord("nameko.containers", level, __file__, 1, message + " %s",
+                             (exc,), exc_info)
+
+
+def emitted(rec, level="INFO"):
+    """The JSON lines the service's log handler writes for one record."""
+    stream = io.StringIO()
+    configure_logging("cases", level)
+    handler = logging.getLogger().handlers[0]
+    handler.setStream(stream)
+    handler.handle(rec)
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_http_entrypoints_expect_client_errors():
+    entrypoint = HttpEntrypoint("GET", "/api/v1/x")
+    assert set(entrypoint.expected_exceptions) == set(CLIENT_ERRORS)
+    assert ApiError in entrypoint.expected_exceptions
+
+
+def test_a_refused_request_is_one_info_line_without_traceback():
+    rec = nameko_record("(expected) error handling worker", UnprocessableError("Sai trường"))
+    [line] = emitted(rec)
+    assert line["level"] == "INFO"
+    assert "exc" not in line
+    assert "Sai trường" in line["message"]
+    assert emitted(nameko_record("(expected) error handling worker", ApiError("x")),
+                   level="WARNING") == []
+
+
+def test_an_unexpected_error_keeps_its_level_and_traceback():
+    [line] = emitted(nameko_record("error handling worker", RuntimeError("hỏng")))
+    assert line["level"] == "ERROR"
+    assert "RuntimeError: hỏng" in line["exc"]

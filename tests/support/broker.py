@@ -8,7 +8,6 @@ from kombu import Connection, Exchange
 
 from services.common.topology import declare_all
 
-
 # test queues are declared as the services declare theirs (`QUEUE_TYPE=quorum make test`)
 QUEUE_TYPE = os.environ.get("QUEUE_TYPE", "classic")
 QUEUE_OPTIONS = {"queue_arguments": {"x-queue-type": QUEUE_TYPE}} if QUEUE_TYPE != "classic" \
