@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import delete, func, select, union_all
+from sqlalchemy import Integer, String, delete, func, select, text, union_all
+
+from services.common.db import is_postgres
 
 from .dedup import band_keys, best_match, exact_key, match_doc
 from .models import MatchKey, Submission
@@ -58,7 +60,8 @@ def nearest_open(session, fingerprint, now, window_days=WINDOW_DAYS):
     """
     if not fingerprint.keys:
         return None
-    hits = candidate_hits(fingerprint.keys)
+    keys = list(dict.fromkeys(fingerprint.keys))
+    hits = candidate_hits_pg(keys) if is_postgres(session) else candidate_hits(keys)
     rows = session.execute(_open_recent(
         select(Submission.id, Submission.tracking_code, Submission.title, Submission.body)
         .join(hits, hits.c.submission_id == Submission.id), now, window_days)
@@ -81,6 +84,24 @@ def candidate_hits(keys, cap=KEY_HOLDERS_CAP, limit=CANDIDATES):
     return (select(held.c.submission_id, func.count().label("hits"))
             .where(held.c.key.not_in(hot)).group_by(held.c.submission_id)
             .order_by(func.count().desc()).limit(limit).subquery())
+
+
+PG_CANDIDATE_HITS = text("""
+    WITH held AS (
+        SELECT probe.key, held.submission_id
+        FROM unnest(CAST(:keys AS varchar[])) AS probe(key)
+        CROSS JOIN LATERAL (SELECT submission_id FROM match_keys
+                            WHERE match_keys.key = probe.key LIMIT :probe) AS held)
+    SELECT submission_id, count(*) AS hits FROM held
+    WHERE key NOT IN (SELECT key FROM held GROUP BY key HAVING count(*) > :cap)
+    GROUP BY submission_id ORDER BY count(*) DESC LIMIT :limit
+""").columns(submission_id=String, hits=Integer)
+
+
+def candidate_hits_pg(keys, cap=KEY_HOLDERS_CAP, limit=CANDIDATES):
+    """`candidate_hits` on PostgreSQL: one fixed statement over an array of keys."""
+    return PG_CANDIDATE_HITS.bindparams(keys=keys, probe=cap + 1, cap=cap,
+                                        limit=limit).subquery("hits")
 
 
 @lru_cache(maxsize=8192)

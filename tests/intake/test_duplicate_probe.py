@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from services.common.db import is_postgres, make_engine
 from services.intake import duplicates, store
 from services.intake.models import Base, MatchKey, Submission
 
@@ -27,10 +29,17 @@ class NoOutbox:
         self.events.append((event_type, payload))
 
 
-def memory_session():
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    return Session(engine)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def session(request):
+    """A session on SQLite in memory or on a migrated PostgreSQL database (its own query)."""
+    if request.param == "sqlite":
+        engine = create_engine("sqlite://")
+        Base.metadata.create_all(engine)
+    else:
+        engine = make_engine(request.getfixturevalue("make_database")("intake"))
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
 
 
 def hold(session, key, *submission_ids):
@@ -39,31 +48,30 @@ def hold(session, key, *submission_ids):
 
 
 def ranked(session, keys, cap):
-    return session.execute(select(duplicates.candidate_hits(keys, cap=cap))).all()
+    probe = duplicates.candidate_hits_pg if is_postgres(session) else duplicates.candidate_hits
+    return [tuple(row) for row in session.execute(select(probe(keys, cap=cap))).all()]
 
 
-def test_a_key_held_by_more_than_the_cap_is_skipped_and_the_rest_are_ranked_by_hits():
-    with memory_session() as session:
-        hold(session, "hot", *(f"s{n}" for n in range(12)))
-        hold(session, "a", "s3", "s7")
-        hold(session, "b", "s7")
-        assert ranked(session, ["hot", "a", "b", "absent"], cap=10) == [("s7", 2), ("s3", 1)]
-        # under the cap the same key counts like any other
-        assert ranked(session, ["hot", "a", "b"], cap=12)[0] == ("s7", 3)
-        assert ranked(session, ["absent"], cap=10) == []
+def test_a_key_held_by_more_than_the_cap_is_skipped_and_the_rest_are_ranked_by_hits(session):
+    hold(session, "hot", *(f"s{n}" for n in range(12)))
+    hold(session, "a", "s3", "s7")
+    hold(session, "b", "s7")
+    assert ranked(session, ["hot", "a", "b", "absent"], cap=10) == [("s7", 2), ("s3", 1)]
+    # under the cap the same key counts like any other
+    assert ranked(session, ["hot", "a", "b"], cap=12)[0] == ("s7", 3)
+    assert ranked(session, ["absent"], cap=10) == []
 
 
-def test_a_near_duplicate_is_still_found_beside_many_open_submissions_sharing_a_key():
+def test_a_near_duplicate_is_still_found_beside_many_open_submissions_sharing_a_key(session):
     outbox = NoOutbox()
-    with memory_session() as session:
-        first, created = store.record_submission(session, outbox, FIRST)
-        assert created
-        hot = duplicates.fingerprint_of(REWORDED["title"], REWORDED["body"]).keys[0]
-        hold(session, hot, *(f"other-{n}" for n in range(duplicates.KEY_HOLDERS_CAP + 5)))
-        second, created = store.record_submission(session, outbox, REWORDED)
-        assert created and second.possible_duplicate_of == first.id
-        assert outbox.events[-1][1]["possible_duplicate_of"]["tracking_code"] == \
-            first.tracking_code
-        stored = session.get(Submission, second.id)
-        assert stored.possible_duplicate_of == first.id
-        assert stored.submitted_at <= datetime.now(UTC)
+    first, created = store.record_submission(session, outbox, FIRST)
+    assert created
+    hot = duplicates.fingerprint_of(REWORDED["title"], REWORDED["body"]).keys[0]
+    hold(session, hot, *(f"other-{n}" for n in range(duplicates.KEY_HOLDERS_CAP + 5)))
+    second, created = store.record_submission(session, outbox, REWORDED)
+    assert created and second.possible_duplicate_of == first.id
+    assert outbox.events[-1][1]["possible_duplicate_of"]["tracking_code"] == \
+        first.tracking_code
+    stored = session.get(Submission, second.id)
+    assert stored.possible_duplicate_of == first.id
+    assert stored.submitted_at <= datetime.now(UTC)
