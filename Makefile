@@ -45,6 +45,7 @@ check: install ## one verdict per dependency: broker, databases, SMTP
 
 bench: install ## benchmarks (need RabbitMQ and PostgreSQL); figures go to bench/results/
 	$(PY) bench/pipeline.py
+	$(PY) bench/pipeline.py --replicas 2
 	$(PY) bench/import.py
 	$(PY) bench/dedup.py
 	$(PY) bench/reports.py
