@@ -8,7 +8,8 @@ DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "grassr
 SOURCES = [Path(__file__).resolve().parents[2] / "services" / "common" / "metrics.py",
            Path(__file__).resolve().parents[2] / "services" / "common" / "health.py",
            Path(__file__).resolve().parents[2] / "services" / "cases" / "views.py",
-           Path(__file__).resolve().parents[2] / "services" / "notify" / "service.py"]
+           Path(__file__).resolve().parents[2] / "services" / "notify" / "service.py",
+           Path(__file__).resolve().parents[2] / "services" / "reporting" / "lag.py"]
 
 
 def exposed_metrics():

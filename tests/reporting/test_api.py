@@ -165,7 +165,7 @@ BAD_QUERIES = [
     ({"channel": "pigeon"}, "channel"),
     ({"category": "weather"}, "category"),
     ({"unit": "XX-999"}, "unit"),
-    ({"format": "pdf"}, "format"),
+    ({"format": "docx"}, "format"),
     ({"period": "2026-1"}, "period"),
     ({"limit": "0"}, "limit"),
     ({"colour": "red"}, "colour"),
