@@ -111,8 +111,8 @@ def digest_ids(period):
 
 
 def digest_link(link_base, digest_id):
-    """Where the digest can be read in full."""
-    return f"{link_base.rstrip('/')}/api/v1/digests/{digest_id}"
+    """Where leadership reads the digest in full: its page on the dashboard."""
+    return f"{link_base.rstrip('/')}/reports/digests/{digest_id}"
 
 
 def find_digest(session, period):

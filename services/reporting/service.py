@@ -15,6 +15,7 @@ from services.common.web import http, json_response
 
 from . import compliance, digest_api, feed, reports
 from .dashboard import DashboardPages
+from .digest_pages import DigestPages
 from .exports import response
 from .filters import build_filter
 from .lag import FeedLag
@@ -61,7 +62,7 @@ class ReportSettings(Config):
         return self.settings
 
 
-class ReportingService(DashboardPages, HealthEndpoints):
+class ReportingService(DashboardPages, DigestPages, HealthEndpoints):
     """Keeps the read model and answers report queries."""
 
     name = "reporting"

@@ -166,7 +166,7 @@ def test_a_period_is_stored_once_with_one_digest_compiled_in_the_same_transactio
     assert (str(event.payload["period_start"]), str(event.payload["period_end"])) == (
         "2026-11-16", "2026-11-22")
     assert (event.payload["title"], event.payload["summary"]) == (first.title, first.summary)
-    assert event.payload["link"] == f"https://baocao.example.vn/api/v1/digests/{first.id}"
+    assert event.payload["link"] == f"https://baocao.example.vn/reports/digests/{first.id}"
     assert event.payload["period_label"] == "16/11/2026 – 22/11/2026"
     assert event.occurred_at == COMPILED_AT
 

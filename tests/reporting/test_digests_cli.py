@@ -45,7 +45,7 @@ def test_compiling_a_month_twice_stores_it_once(read_model):
     assert [kind for _, kind in digests] == ["monthly"]
     [event] = [load_event(json.loads(body)) for body in bodies]
     assert event.event_type == "digest_compiled"
-    assert event.payload["link"] == f"https://gopy.example.vn/api/v1/digests/{digests[0].id}"
+    assert event.payload["link"] == f"https://gopy.example.vn/reports/digests/{digests[0].id}"
 
 
 def test_a_period_written_wrong_or_not_over_is_refused_in_one_line(read_model):

@@ -98,7 +98,7 @@ def test_two_replicas_compile_each_period_once_and_publish_it_once(start_service
     monthly = next(m["payload"] for m in published if m["payload"]["kind"] == "monthly")
     assert monthly["title"] == "Báo cáo tháng 10/2026"
     assert monthly["summary"].startswith("Trong tháng 10/2026: tiếp nhận 0 vụ việc")
-    assert monthly["link"] == f"https://baocao.example.vn/api/v1/digests/{monthly['digest_id']}"
+    assert monthly["link"] == f"https://baocao.example.vn/reports/digests/{monthly['digest_id']}"
 
 
 def test_the_digest_api_lists_newest_first_and_shows_one_in_full(start_service, amqp_uri):
@@ -122,8 +122,8 @@ def test_the_digest_api_lists_newest_first_and_shows_one_in_full(start_service, 
     second = requests.get(url, params={"page": 2, "per_page": 1}, headers=leader,
                           timeout=10).json()
     assert [d["period"] for d in second["items"]] == ["2026-10"] and second["total"] == 2
-    full = requests.get(weekly["link"].replace("https://baocao.example.vn", service.base_url),
-                        headers=headers(service, "clerk"), timeout=10)
+    assert weekly["link"] == f"https://baocao.example.vn/reports/digests/{weekly['id']}"
+    full = requests.get(f"{url}/{weekly['id']}", headers=headers(service, "clerk"), timeout=10)
     assert full.status_code == 200
     sections = full.json()["sections"]
     assert set(sections) == {"summary", "on_time", "resolution_time", "overdue", "hot",
@@ -172,4 +172,4 @@ def test_notify_emails_a_compiled_digest_to_leadership(start_service, mail_sink)
     body = mail.get_body(("plain",)).get_content()
     assert "Trong tháng 10/2026: tiếp nhận 0 vụ việc, giải quyết 0;" in body
     assert "01/10/2026 – 31/10/2026" in body
-    assert "Xem đầy đủ: https://baocao.example.vn/api/v1/digests/" in body
+    assert "Xem đầy đủ: https://baocao.example.vn/reports/digests/" in body

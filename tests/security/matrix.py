@@ -268,5 +268,8 @@ MATRIX = (
     page("reporting", "GET", "/reports/", *OFFICE),
     page("reporting", "GET", "/reports/export/<string:name>", *OFFICE,
          path="/reports/export/summary", params={"format": "csv"}),
+    page("reporting", "GET", "/reports/digests", *OFFICE),
+    page("reporting", "GET", "/reports/digests/<string:digest_id>", *OFFICE, ok=404,
+         path="/reports/digests/no-such-digest"),  # readers learn it is absent, others nothing
     *health("reporting"),
 )
