@@ -26,6 +26,7 @@ class Snapshot:
     submissions: list = field(default_factory=list)  # (idempotency key, code, case status)
     cases: list = field(default_factory=list)  # (case id, tracking code)
     deliveries: list = field(default_factory=list)  # (case, recipient, channel, status, msgid)
+    other_emails: list = field(default_factory=list)  # Message-IDs of other events' emails
     facts: list = field(default_factory=list)  # case ids in reporting's read model
     report_received: int | None = None
     backlog: dict = field(default_factory=dict)  # service -> unsent outbox rows
@@ -72,6 +73,9 @@ QUERIES = {
     "cases": ("cases", "SELECT id, tracking_code FROM cases"),
     "deliveries": ("notify", "SELECT case_id, recipient, channel, status, message_id "
                              "FROM deliveries WHERE event_type = 'case_opened'"),
+    # digests and other messages that are not about one new case
+    "other_emails": ("notify", "SELECT message_id FROM deliveries WHERE channel = 'email' "
+                               "AND event_type <> 'case_opened'"),
     "facts": ("reporting", "SELECT case_id FROM case_facts"),
 }
 
@@ -127,7 +131,8 @@ def _report_received(report_urls, env, problems):
             response = requests.get(f"{url}/api/v1/reports/summary", timeout=10,
                                     headers=leader_headers(env))
             if response.ok:
-                return response.json()["total"]
+                [row] = response.json()["rows"]
+                return row["received"]
             problems.append(f"reporting summary: HTTP {response.status_code}")
         except requests.RequestException as exc:
             problems.append(f"reporting summary: {type(exc).__name__}")

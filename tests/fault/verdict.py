@@ -137,6 +137,9 @@ def _delivery_checks(snapshot, expect):
     statuses = Counter(d[3] for d in snapshot.deliveries)
     sent_ids = snapshot.email_ids()
     copies = snapshot.copies()
+    other = set(snapshot.other_emails)
+    code_of = dict(snapshot.cases)
+    case_of = {d[4]: code_of.get(d[0], "?") for d in snapshot.deliveries if d[2] == "email"}
     return [
         Check("deliveries per case, recipient and channel above one", 0,
               sum(1 for c in per_target.values() if c > 1)),
@@ -146,8 +149,17 @@ def _delivery_checks(snapshot, expect):
               str(dict(statuses))),
         Check("emails received (distinct Message-IDs)", len(sent_ids),
               len(set(copies) & sent_ids)),
-        Check("emails of no delivery", 0, len(set(copies) - sent_ids),
-              _first(f"{m} {s!r}" for m, s in snapshot.mails if m not in sent_ids)),
+        Check("emails whose subject does not name their case", 0,
+              sum(1 for m, subject in snapshot.mails
+                  if m in case_of and case_of[m] not in subject),
+              _first(subject for m, subject in snapshot.mails
+                     if m in case_of and case_of[m] not in subject)),
+        Check("other emails (digests) sent twice", 0,
+              sum(n - 1 for n in Counter(s for m, s in set(snapshot.mails) if m in other)
+                  .values()),
+              _first({s for m, s in snapshot.mails if m in other})),
+        Check("emails of no delivery", 0, len(set(copies) - sent_ids - other),
+              _first(f"{m} {s!r}" for m, s in snapshot.mails if m not in sent_ids | other)),
         Check("repeated copies of one Message-ID", f"<={expect.repeated_copies}",
               sum(c - 1 for c in copies.values()),
               _first(m for m, c in copies.items() if c > 1)),
