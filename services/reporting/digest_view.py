@@ -163,8 +163,8 @@ def figures(sections, t):
     median = sections["resolution_time"]["rows"][-1]["median"]
     cards.append(("fig-on-time", t("on_time_rate"),
                   t("no_figure") if rate is None else f"{number(round(rate, 1))}%", ""))
-    cards.append(("fig-median", t("median_days"),
-                  t("no_figure") if median is None else number(round(float(median), 1)),
+    cards.append(("fig-median", t("median_days"), t("no_figure"), "") if median is None else
+                 ("fig-median", t("median_days"), number(round(float(median), 1)),
                   t("working_days")))
     return cards
 

@@ -5,12 +5,19 @@ drill-down, charts without JavaScript, XLSX and PDF downloads, and a 403 for an 
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
 import requests
 from openpyxl import load_workbook
+from sqlalchemy.orm import Session
 
 from services.common.auth import issue_token
+from services.common.db import make_engine
+from services.common.workdays import local_day
+from services.reporting.digest_periods import month_of
+from services.reporting.digests import compile_digest
+from services.reporting.settings import Settings
 from tests.browser.conftest import PASSWORD, PEOPLE, seeded_cluster, submit
 from tests.deploy.nginx import NginxProxy
 from tests.support.waiting import wait_until
@@ -128,3 +135,55 @@ def test_an_officer_is_refused_with_a_page_in_vietnamese(bloc, browser):
     assert response.status == 403
     assert page.inner_text("h1") == "Không có quyền truy cập"
     assert "chỉ dành cho lãnh đạo" in page.inner_text("main")
+
+
+def compile_this_month(cluster):
+    """The digest of the month so far, compiled on reporting's database; (id, title)."""
+    engine = make_engine(cluster.env["REPORTING_DATABASE_URL"])
+    now = datetime.now(UTC)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            digest = compile_digest(session, month_of(local_day(now)), now, Settings(),
+                                    "http://localhost")
+            session.commit()
+            return digest.id, digest.title
+    finally:
+        engine.dispose()
+
+
+def test_a_leader_opens_a_digest_from_the_dashboard_and_downloads_it(bloc, browser, tmp_path):
+    cluster, proxy = bloc
+    for title in ("Đường vào khu tập thể bị ngập", "Đề nghị sửa nhà văn hóa"):
+        submit(cluster, title, "Sau mưa lớn đường ngập sâu.")
+    wait_until(lambda: reported_total(cluster) == 2, message="reporting knows both cases")
+    ident, title = compile_this_month(cluster)
+
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(proxy.url("/reports"))
+    sign_in(page, "lanhdao")
+    page.wait_for_url(proxy.url("/reports"))
+    page.click("#nav-digests")
+    page.wait_for_url(proxy.url("/reports/digests"))
+    assert page.inner_text("h1") == "Báo cáo định kỳ"
+    page.click(f"#digests >> text={title}")
+    page.wait_for_url(proxy.url(f"/reports/digests/{ident}"))
+    assert page.inner_text("#digest-title") == title
+    assert figure(page, "fig-received") == 2
+    assert page.locator(SVG).is_visible()
+
+    with page.expect_download() as pdf_download:
+        page.click("#pdf-link")
+    assert pdf_download.value.suggested_filename.endswith(".pdf")
+    pdf_download.value.save_as(tmp_path / "digest.pdf")
+    assert (tmp_path / "digest.pdf").read_bytes().startswith(b"%PDF-")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "digest.pdf"), "-"], check=True,
+                              capture_output=True, text=True).stdout
+        assert "Tình hình tiếp nhận và giải quyết phản ánh, kiến nghị tháng" in " ".join(
+            text.split())
+
+    page.click("#switch-lang")
+    page.wait_for_url(re.compile(r"lang=en$"))
+    assert page.inner_text("#digest-title").startswith("Monthly digest, ")
+    context.close()

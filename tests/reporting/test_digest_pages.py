@@ -194,6 +194,10 @@ def test_the_figures_on_the_page_are_the_stored_sections(digests):
         f"Tổ chức cơ sở chưa gửi báo cáo: {sections['compliance']['units_missing']}"
     for row in sections["compliance"]["rows"]:
         assert row["unit_name"] in found["compliance"]
+    empty = texts(shown(digests, f"/reports/digests/{digests.ids['2026']}"))
+    assert figure(empty["fig-received"]) == 0
+    assert empty["fig-on-time"].endswith("chưa có số liệu")
+    assert empty["fig-median"].endswith("chưa có số liệu")  # no «ngày làm việc» after it
 
 
 def test_the_charts_draw_the_stored_trend_and_on_time_figures(digests):
