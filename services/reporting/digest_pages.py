@@ -32,7 +32,7 @@ from .exports import PDF_TYPE, content_disposition
 from .models import Digest
 from .pdf import letterhead
 
-DIGEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+DIGEST_ID = re.compile(r"[A-Za-z0-9-]{1,36}")  # digest ids are UUIDs
 FORMATS = ("html", "pdf")
 
 
