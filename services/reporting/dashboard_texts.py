@@ -125,10 +125,11 @@ TEXTS = {
 
     # access
     "forbidden.title": {"vi": "Không có quyền truy cập", "en": "Access denied"},
-    "forbidden.body": {"vi": "Bảng điều hành chỉ dành cho lãnh đạo, Văn phòng Đảng ủy Khối và "
-                             "quản trị viên. Tài khoản {name} ({role}) không được xem trang này.",
-                       "en": "The dashboard is for leaders, the bloc office and administrators. "
-                             "The account {name} ({role}) may not see it."},
+    "forbidden.body": {"vi": "Bảng điều hành và báo cáo định kỳ chỉ dành cho lãnh đạo, Văn phòng "
+                             "Đảng ủy Khối và quản trị viên. Tài khoản {name} ({role}) không "
+                             "được xem trang này.",
+                       "en": "The dashboard and digests are for leaders, the bloc office and "
+                             "administrators. The account {name} ({role}) may not see them."},
     "role.officer": {"vi": "cán bộ xử lý", "en": "officer"},
     "role.unit_head": {"vi": "lãnh đạo đơn vị", "en": "unit head"},
     "role.clerk": {"vi": "Văn phòng", "en": "office clerk"},
