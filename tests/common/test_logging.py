@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from services.common.logging import JsonFormatter, configure_logging, set_correlation_id
-from services.common.web import CLIENT_ERRORS, ApiError, HttpEntrypoint, UnprocessableError
+from services.common.web import ApiError, UnprocessableError
 
 
 @pytest.fixture(autouse=True)
@@ -65,12 +65,6 @@ def emitted(rec, level="INFO"):
     handler.setStream(stream)
     handler.handle(rec)
     return [json.loads(line) for line in stream.getvalue().splitlines()]
-
-
-def test_http_entrypoints_expect_client_errors():
-    entrypoint = HttpEntrypoint("GET", "/api/v1/x")
-    assert set(entrypoint.expected_exceptions) == set(CLIENT_ERRORS)
-    assert ApiError in entrypoint.expected_exceptions
 
 
 def test_a_refused_request_is_one_info_line_without_traceback():

@@ -14,12 +14,11 @@ from .stack import CHATBOT_SECRET, OPEN311_KEY, REFUSED_MARK, LoggedCluster, Sta
 def stack(tmp_path_factory):
     """The four services as processes on a fresh vhost and fresh databases, seeded."""
     root = tmp_path_factory.mktemp("security")
-    vhost = infra.create_vhost()
-    names = {service: infra.create_database(f"t_{service}") for service in SERVICES}
-    urls = {service: infra.pg_url(name) for service, name in names.items()}
-    sink = None
-    cluster = None
+    vhost, names, sink, cluster = infra.create_vhost(), {}, None, None
     try:
+        for service in SERVICES:
+            names[service] = infra.create_database(f"t_{service}")
+        urls = {service: infra.pg_url(name) for service, name in names.items()}
         for service, url in urls.items():
             upgrade(service, url)
         sink = RefusingMailSink(root / "mail", REFUSED_MARK).start()

@@ -28,7 +28,6 @@ def test_every_route_of_every_service_is_in_the_matrix():
 
 def test_the_matrix_names_only_routes_that_exist_and_every_caller():
     assert not {entry.route for entry in MATRIX} - all_routes()
-    assert all(set(entry.expect) == set(EVERYONE) for entry in MATRIX)
 
 
 @pytest.mark.e2e

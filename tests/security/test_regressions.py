@@ -12,7 +12,12 @@ from services.notify.sending import failure_text
 
 
 def test_a_superscript_in_feedback_is_text_not_a_number_that_breaks_submission():
-    fingerprint_of("Lấn chiếm 50 m² đất công", "Diện tích 50 m² bị rào lại từ tháng 3.")
+    squared = fingerprint_of("Lấn chiếm 50 m² đất công", "Diện tích 50 m² bị rào lại từ tháng 3.")
+    plain = fingerprint_of("Lấn chiếm 50 m2 đất công", "Diện tích 50 m2 bị rào lại từ tháng 3.")
+    assert squared.exact and squared.keys
+    assert squared.exact != fingerprint_of("Lấn chiếm 60 m² đất công",
+                                           "Diện tích 60 m² bị rào lại từ tháng 3.").exact
+    assert plain.keys
 
 
 @pytest.mark.parametrize("schema", [CaseQuery(), DeliveryQuery(), InboxQuery()])

@@ -49,6 +49,8 @@ class TcpProxy:
 
     def start(self):
         """Start forwarding and wait until the port listens."""
+        if self.process and self.process.poll() is None:
+            return self  # already forwarding
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.support.proxy", str(self.port), str(self.target_port)])
         wait_for_port(self.port)
