@@ -56,6 +56,13 @@ def due_on(period, due_day):
     return date(year, month, min(due_day, month_calendar.monthrange(year, month)[1]))
 
 
+def latest_month_due(month, due_day, by):
+    """`month`, or the latest month before it, whose reports fell due on or before `by`."""
+    while due_on(month, due_day) > by:
+        month = shift_month(month, -1)
+    return month
+
+
 def period_to_urge(today, due_day):
     """The period whose units are urged on `today` (a Vietnam date): last month's once this
     month's due day is over, else none -- older months are not chased again."""

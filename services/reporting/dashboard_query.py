@@ -9,7 +9,7 @@ from marshmallow import EXCLUDE, ValidationError, fields, validate
 
 from services.common.i18n import LANGUAGES
 
-from .compliance import due_on, period_of, shift_month
+from .compliance import latest_month_due, period_of
 from .schemas import ReportQuery
 
 RANGES = ("week", "month", "quarter", "year")
@@ -130,5 +130,5 @@ def trend_by(choice, today):
 def compliance_month(choice, today, due_day):
     """The month whose reports the dashboard checks: the period's last month once its reports
     are due, else the month before."""
-    period = period_of(min(choice.end or today, today))
-    return period if due_on(period, due_day) < today else shift_month(period, -1)
+    last = period_of(min(choice.end or today, today))
+    return latest_month_due(last, due_day, today - timedelta(days=1))

@@ -26,7 +26,7 @@ from services.common.outbox import write_event
 from services.common.workdays import VIETNAM
 
 from . import digest_text, reports
-from .compliance import due_on, period_of, periods_between, shift_month
+from .compliance import latest_month_due, period_of, periods_between, shift_month
 from .digest_periods import Period
 from .filters import ReportFilter
 from .models import Digest
@@ -64,8 +64,7 @@ def compliance_months(period, due_day):
     latest month whose reports fell due by the week's end."""
     if period.kind != "weekly":
         return periods_between(period.start, period.end)
-    month = shift_month(period_of(period.end), -1)
-    return [month if due_on(month, due_day) <= period.end else shift_month(month, -1)]
+    return [latest_month_due(period_of(period.end), due_day, period.end)]
 
 
 def _compliance(session, period, now, settings):

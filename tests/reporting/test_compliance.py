@@ -15,6 +15,7 @@ from services.reporting.compliance import (
     periods_between,
     send_missing_notices,
 )
+from services.reporting.dashboard_query import DashboardChoice, compliance_month
 
 from .history import directory_events, report_event, unit_event, vn
 
@@ -91,3 +92,16 @@ def test_units_reporting_learnt_of_after_the_due_day_are_not_urged_for_that_mont
     assert send(read_model, "2026-11-23 09:00") == 4
     assert "CB-004" not in {e.payload["unit_code"] for e in notices(read_model)}
     assert send(read_model, "2026-12-06 09:00") == 5
+
+
+@pytest.mark.parametrize(("today", "end", "shown"), [
+    # early in the month last month's reports are not due yet: the month before is shown
+    (date(2026, 11, 3), None, "2026-09"),
+    (date(2026, 11, 5), None, "2026-09"),  # the due day itself is still on time
+    (date(2026, 11, 6), None, "2026-10"),
+    (date(2026, 11, 6), date(2026, 7, 31), "2026-07"),  # a past period shows its own month
+    (date(2026, 1, 2), None, "2025-11"),
+])
+def test_the_dashboard_shows_the_latest_month_whose_reports_are_due(today, end, shown):
+    choice = DashboardChoice(start=None, end=end)
+    assert compliance_month(choice, today, due_day=5) == shown
