@@ -1,12 +1,19 @@
 """marshmallow schema of the report query string: the filters every report and format share."""
 
+from datetime import date
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.common.categories import CATEGORY_CODES
 from services.common.contracts import CHANNELS, PRIORITIES
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
-PERIOD = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM, e.g. 2026-11.")
+# reports cover the years the system can hold cases for; beyond them a query is a mistake
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+IN_RANGE = validate.Range(min=FIRST_DAY, max=LAST_DAY,
+                          error="Use a date from 2000-01-01 to 2099-12-31.")
+PERIOD = validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$",
+                         error="Use YYYY-MM between 2000-01 and 2099-12, e.g. 2026-11.")
 
 
 class ReportQuery(Schema):
@@ -19,8 +26,8 @@ class ReportQuery(Schema):
     class Meta:
         unknown = RAISE
 
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = fields.Date(data_key="from", load_default=None, validate=IN_RANGE)
+    to = fields.Date(load_default=None, validate=IN_RANGE)
     unit = fields.String(load_default=None, validate=validate.Length(min=1, max=32))
     category = fields.String(load_default=None, validate=validate.OneOf(CATEGORY_CODES))
     priority = fields.String(load_default=None, validate=validate.OneOf(PRIORITIES))

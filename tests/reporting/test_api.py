@@ -167,6 +167,9 @@ BAD_QUERIES = [
     ({"unit": "XX-999"}, "unit"),
     ({"format": "docx"}, "format"),
     ({"period": "2026-1"}, "period"),
+    ({"to": "9999-12-31"}, "to"),
+    ({"from": "0001-01-01"}, "from"),
+    ({"period": "9999-12"}, "period"),
     ({"limit": "0"}, "limit"),
     ({"colour": "red"}, "colour"),
 ]
