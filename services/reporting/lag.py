@@ -67,8 +67,10 @@ class FeedLag(DependencyProvider):
         self.last = (lag_seconds(occurred_at, applied_at), applied_at.timestamp())
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
-        """After an event handler returned (its transaction committed), note its lag."""
-        if exc_info is not None or not getattr(worker_ctx.entrypoint, "event_type", None):
+        """After an event handler applied an event (its transaction committed), note its lag;
+        an event already applied before (a redelivery, a requeued letter) says nothing."""
+        if exc_info is not None or result is not True or \
+                not getattr(worker_ctx.entrypoint, "event_type", None):
             return
         event = worker_ctx.args[0] if worker_ctx.args else None
         occurred_at = getattr(event, "occurred_at", None)

@@ -78,19 +78,19 @@ class ReportingService(DashboardPages, DigestPages, HealthEndpoints):
     def record_case_event(self, event):
         """Fold a case event into the read model (idempotent, order-tolerant)."""
         with self.db.transaction() as session:
-            feed.apply_event(session, event, self.settings)
+            return feed.apply_event(session, event, self.settings)
 
     @handle_event("unit_updated")
     def record_unit(self, event):
         """Keep the directory copy and its ancestor paths (newest version wins)."""
         with self.db.transaction() as session:
-            feed.apply_event(session, event, self.settings)
+            return feed.apply_event(session, event, self.settings)
 
     @handle_event("periodic_report_received")
     def record_periodic_report(self, event):
         """Record which unit sent its monthly report and when."""
         with self.db.transaction() as session:
-            feed.apply_event(session, event, self.settings)
+            return feed.apply_event(session, event, self.settings)
 
     def reader(self, request):
         """The caller, who must be a leader, clerk or admin (401 / 403 otherwise)."""

@@ -2,12 +2,13 @@
 and the depth of its queues while nothing consumes them."""
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 import requests
 
 from services.common.topology import subscription
-from services.reporting.lag import lag_seconds, queue_depths, reporting_queues
+from services.reporting.lag import FeedLag, lag_seconds, queue_depths, reporting_queues
 from tests.support.broker import QUEUE_TYPE, declare, publish_event
 from tests.support.waiting import wait_until
 
@@ -83,3 +84,20 @@ def test_lag_is_the_time_from_occurrence_to_commit_and_never_negative():
     occurred = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
     assert lag_seconds(occurred, occurred + timedelta(minutes=2, seconds=5)) == 125
     assert lag_seconds(occurred, occurred - timedelta(seconds=3)) == 0  # a clock ahead
+
+
+def test_only_an_event_applied_now_moves_the_lag_not_one_applied_before():
+    lag = FeedLag()
+    lag.setup()
+    handler = SimpleNamespace(event_type="case_opened")
+    day_old = SimpleNamespace(occurred_at=datetime.now(UTC) - timedelta(days=1))
+    fresh = SimpleNamespace(occurred_at=datetime.now(UTC) - timedelta(seconds=2))
+    lag.worker_result(SimpleNamespace(entrypoint=handler, args=(fresh,)), result=True)
+    assert lag.last[0] < 60
+    # the same day-old event redelivered or requeued: the consumer found it applied already
+    lag.worker_result(SimpleNamespace(entrypoint=handler, args=(day_old,)), result=False)
+    lag.worker_result(SimpleNamespace(entrypoint=handler, args=(day_old,)),
+                      exc_info=(ValueError, ValueError(), None))
+    assert lag.last[0] < 60
+    lag.worker_result(SimpleNamespace(entrypoint=handler, args=(day_old,)), result=True)
+    assert lag.last[0] >= 86_000
