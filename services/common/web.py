@@ -128,6 +128,16 @@ class JsonWebServer(WebServer):
 DATABASE_UNAVAILABLE = "The database cannot be reached right now; try again in a few seconds."
 # refusals a client caused: answered with 4xx, logged by nameko as expected (no traceback)
 CLIENT_ERRORS = (ApiError, ValidationError, HTTPException)
+# a database outage is answered with 503 and logged once as a warning, without a traceback
+EXPECTED_ERRORS = (*CLIENT_ERRORS, OperationalError, InterfaceError)
+
+
+def nul_fields(request):
+    """Query parameters and path values holding a NUL character, which no database takes."""
+    values = [(name, value) for name in request.args
+              for value in request.args.getlist(name)]
+    values += list((getattr(request, "path_values", None) or {}).items())
+    return sorted({name for name, value in values if "\x00" in str(value)})
 
 
 class HttpEntrypoint(HttpRequestHandler):
@@ -135,14 +145,20 @@ class HttpEntrypoint(HttpRequestHandler):
 
     server = JsonWebServer()
 
-    def __init__(self, method, url, expected_exceptions=CLIENT_ERRORS, **kwargs):
+    def __init__(self, method, url, expected_exceptions=EXPECTED_ERRORS, **kwargs):
         super().__init__(method, url, expected_exceptions=expected_exceptions, **kwargs)
 
     def handle_request(self, request):
         """Bind a correlation id to the request, then handle it."""
         request_id = request.headers.get("X-Request-Id") or str(uuid.uuid4())
         set_correlation_id(request_id)
-        response = super().handle_request(request)
+        refused = nul_fields(request)
+        if refused:
+            response = error_response(422, "validation_failed", "A NUL character is not text.",
+                                      {name: ["Must not contain a NUL character."]
+                                       for name in refused})
+        else:
+            response = super().handle_request(request)
         response.headers.setdefault("X-Request-Id", request_id)
         return response
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.common.consuming import keep_newer
+from services.common.db import insert_new
 from services.common.web import UnprocessableError
 
 from . import duplicates
@@ -73,8 +74,7 @@ def record_submission(session, outbox, feedback, idempotency_key=None, raw=None)
         payload["possible_duplicate_of"] = {"submission_id": earlier.id,
                                             "tracking_code": earlier.tracking_code,
                                             "score": round(score, 3)}
-    session.execute(Submission.__table__.insert().values(**row))  # Core: no ORM flush
-    submission = Submission(**row)  # what callers read; not attached to the session
+    submission = insert_new(session, Submission(**row))  # Core: no ORM flush
     duplicates.remember(session, submission.id, fingerprint_)
     outbox.emit(session, "feedback_received", payload, aggregate_id=submission.id,
                 correlation_id=submission.id)

@@ -95,3 +95,12 @@ def test_unit_contacts_are_shown_only_to_signed_in_staff(cases_api):
     forged = requests.get(cases_api.service.url("/api/v1/units"), timeout=10,
                           headers={"Authorization": "Bearer not-a-token"})
     assert forged.status_code == 200 and "emails" not in forged.json()["items"][0]
+
+
+@pytest.mark.parametrize(("path", "field"), [("/api/v1/units?kind=%00", "kind"),
+                                             ("/api/v1/units?parent=DB%00", "parent"),
+                                             ("/api/v1/units/DB-001%00", "code")])
+def test_a_nul_character_in_the_query_or_path_is_a_422_naming_it(cases_api, path, field):
+    response = requests.get(cases_api.service.url(path), timeout=10)
+    assert response.status_code == 422, response.text
+    assert field in response.json()["fields"]
