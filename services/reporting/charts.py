@@ -127,30 +127,6 @@ def bar_chart(ident, title, categories, series, width=640, height=260):
     return Markup("".join(parts))
 
 
-def line_chart(ident, title, categories, series, width=640, height=260):
-    """One line per series over the categories, each point titled with its value."""
-    values = [v for s in series for v in s.values if v is not None]
-    ticks = nice_ticks(max(values, default=0))
-    plot = (LEFT, TOP, width - LEFT - RIGHT, height - TOP - BOTTOM)
-    x0, y0, plot_width, plot_height = plot
-    step = plot_width / max(len(categories) - 1, 1)
-    xs = [x0 + step * i if len(categories) > 1 else x0 + plot_width / 2
-          for i in range(len(categories))]
-    parts = _open(ident, title, _describe(categories, series), width, height)
-    parts += _legend(series, width) + _axes(ticks, plot, xs, categories)
-    for item in series:
-        points = [(x, y0 + plot_height - plot_height * v / ticks[-1], v, c)
-                  for x, v, c in zip(xs, item.values, categories, strict=True) if v is not None]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{escape(item.colour)}" '
-                     f'stroke-width="2"/>')
-        parts += [f'<g class="point"><title>{escape(c)} – {escape(item.label)}: {number(v)}'
-                  f'</title><circle cx="{x:.1f}" cy="{y:.1f}" r="3" '
-                  f'fill="{escape(item.colour)}"/></g>' for x, y, v, c in points]
-    parts.append("</svg>")
-    return Markup("".join(parts))
-
-
 def stacked_bars(ident, title, rows, parts_legend, width=640):
     """Horizontal bars split into parts (e.g. on time and late), one per row, with shares.
 

@@ -10,6 +10,8 @@ import zlib
 
 from sqlalchemy import select, text
 
+from services.common.db import is_postgres
+
 from .models import DirectoryUnit
 
 GRASSROOTS_KINDS = ("grassroots_committee", "grassroots_cell")
@@ -19,7 +21,7 @@ DIRECTORY_LOCK = zlib.crc32(b"reporting:directory")
 def apply_unit_updated(session, event):
     """Keep the unit's copy; an older or repeated version changes nothing. True if applied."""
     payload = event.payload
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         # one directory change at a time, so each sees the units the others added
         session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": DIRECTORY_LOCK})
     unit = session.get(DirectoryUnit, payload["code"])

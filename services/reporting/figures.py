@@ -86,15 +86,6 @@ def on_time(session, flt):
                         {"rate": json_value(rows[-1]["rate"], "float")})
 
 
-def percentile(values, share):
-    """Nearest-rank percentile of a non-empty list (the smallest value with `share` at or
-    below it)."""
-    histogram = {}
-    for value in values:
-        histogram[value] = histogram.get(value, 0) + 1
-    return ranked_value(histogram, max(1, math.ceil(share * len(values))))
-
-
 def ranked_value(histogram, rank):
     """The value at 1-based `rank` in the sorted values a {value: count} histogram holds."""
     seen = 0
@@ -107,7 +98,8 @@ def ranked_value(histogram, rank):
 
 def histogram_figures(histogram):
     """Count, median, nearest-rank 90th percentile, mean and max of a {value: count} histogram
-    (the same figures `statistics.median`, `percentile` and `fmean` give on the values)."""
+    (the same figures `statistics.median`, a nearest-rank percentile and `fmean` give on
+    the values)."""
     total = sum(histogram.values())
     if not total:
         return {"resolved": 0, "median": None, "p90": None, "mean": None, "max": None}

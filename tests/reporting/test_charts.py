@@ -8,7 +8,6 @@ from services.common.i18n import Translations
 from services.reporting.charts import (
     Series,
     bar_chart,
-    line_chart,
     nice_ticks,
     number,
     report_chart,
@@ -64,18 +63,6 @@ def test_every_text_is_escaped():
     assert tree.find(f"{SVG}title").text == evil
     assert bars(tree)[0][0] == f"{evil} – {evil}: 1"
     assert bars(tree)[0][1]["fill"] == '"/><script>'
-    assert parse(line_chart("l", evil, [evil], [Series(evil, (2,), "#000")])).find(
-        f"{SVG}title").text == evil
-
-
-def test_a_line_chart_has_one_titled_point_per_value():
-    tree = parse(line_chart("l", "Xu hướng", ["T44", "T45", "T46"],
-                            [Series("Tiếp nhận", (1, None, 5), "#111111")]))
-    points = [g.find(f"{SVG}title").text for g in tree.iter(f"{SVG}g")
-              if g.get("class") == "point"]
-    assert points == ["T44 – Tiếp nhận: 1", "T46 – Tiếp nhận: 5"]
-    ys = [float(c.get("cy")) for c in tree.iter(f"{SVG}circle")]
-    assert ys[1] < ys[0]  # the larger value is drawn higher
 
 
 def test_stacked_bars_split_each_row_by_share():

@@ -1,6 +1,7 @@
 """Report arithmetic on hand-built event histories (no broker): Vietnam's working days,
 pauses, reopening, merging, transfers and Tết."""
 
+import math
 import random
 import statistics
 from collections import Counter
@@ -10,7 +11,7 @@ import pytest
 from marshmallow import ValidationError
 
 from services.reporting import reports
-from services.reporting.figures import age_cutoff, histogram_figures, percentile
+from services.reporting.figures import age_cutoff, histogram_figures, ranked_value
 from services.reporting.filters import build_filter
 from services.reporting.lists import working_days_to
 from services.reporting.models import CaseFact
@@ -19,6 +20,14 @@ from services.reporting.schemas import ReportQuery
 from .history import CALENDAR, VN, CaseStory, directory_events, report_event, vn
 
 QUERY = ReportQuery()
+
+
+def percentile(values, share):
+    """Nearest-rank percentile of a non-empty list: the reference the histogram is checked by."""
+    histogram = {}
+    for value in values:
+        histogram[value] = histogram.get(value, 0) + 1
+    return ranked_value(histogram, max(1, math.ceil(share * len(values))))
 
 
 def run(model, name, now="2026-11-30 10:00", role="leader", **query):
