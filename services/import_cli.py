@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from services.common import config
+from services.common.progress import Progress
 
 RETRIES = 3
 TOKEN_HELP = ("Pass --token, set GRASSROOTS_TOKEN, or sign in with --user "
@@ -24,35 +25,6 @@ TOKEN_HELP = ("Pass --token, set GRASSROOTS_TOKEN, or sign in with --user "
 
 class ImportCliError(Exception):
     """Something the user must fix before (or while) importing; printed without a traceback."""
-
-
-class Progress:
-    """A one-line progress bar on stderr: rows sent, rate and time left."""
-
-    def __init__(self, total, stream=None, enabled=True, width=30):
-        self.total, self.stream, self.width = total, stream or sys.stderr, width
-        self.enabled = enabled
-        self.started = time.monotonic()
-
-    def update(self, done):
-        """Redraw the bar for `done` rows."""
-        if not self.enabled:
-            return
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        share = done / self.total if self.total else 1
-        filled = int(self.width * share)
-        rate = done / elapsed
-        left = (self.total - done) / rate if rate else 0
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {share:4.0%} "
-                          f"{done:,}/{self.total:,} rows  {rate:,.0f} rows/s  "
-                          f"{left:,.0f} s left ")
-        self.stream.flush()
-
-    def close(self):
-        """End the bar's line."""
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def add_parser(subparsers):
@@ -155,7 +127,7 @@ def send_chunk(session, url, body, params, headers):
 def upload(session, url, token, path, chunk_rows=1000, show_progress=False):
     """Send a file's rows in chunks; return the combined report."""
     header, rows, sha256, notes = load_rows(path)
-    progress = Progress(len(rows), enabled=show_progress)
+    progress = Progress(len(rows), enabled=show_progress, unit="rows")
     report = {"import_id": None, "file_name": Path(path).name, "rows_total": 0, "imported": 0,
               "already_imported": 0, "rejected": 0, "errors": [], "warnings": notes}
     headers = {"Authorization": f"Bearer {token}", "X-File-Sha256": sha256,
@@ -178,7 +150,7 @@ def upload(session, url, token, path, chunk_rows=1000, show_progress=False):
         report["errors"] += answer["errors"]
         report["warnings"] += [w for w in answer["warnings"] if w not in report["warnings"]]
         progress.update(start + len(chunk))
-    progress.close()
+    progress.close(len(rows))
     return report
 
 

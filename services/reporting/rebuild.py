@@ -11,13 +11,13 @@ from sqlalchemy.orm import sessionmaker
 from services.common.contracts import CASE_CHANGE_EVENTS, ContractError, load_event
 from services.common.db import make_engine
 from services.common.migrations import upgrade
+from services.common.progress import Progress
 from services.common.tables import outbox, processed_events
 from services.common.workdays import VIETNAM
 
 from . import feed
 from .lag import lag_seconds
 from .models import CaseFact, CaseStep, DailyCount, DirectoryUnit, PeriodicReportFact
-from .replay import Progress
 
 SOURCES = {"cases": ("case_opened", *CASE_CHANGE_EVENTS, "unit_updated"),
            "intake": ("periodic_report_received",)}
@@ -83,7 +83,7 @@ def replay(sources, into_url, settings, batch=500, progress=True, wipe=False, st
             with sessions.begin() as session:
                 reset(session)
         total = sum(count_events(engines[name], SOURCES[name]) for name in engines)
-        bar = Progress(total, stream, progress)
+        bar = Progress(total, stream, progress, unit="events")
         streams = [read_events(engines[name], SOURCES[name]) for name in engines]
         merged = heapq.merge(*streams, key=lambda row: row.created_at)
         session = sessions()

@@ -12,42 +12,11 @@ history was (the newest event replayed against now).
 
 import argparse
 import sys
-import time
 import warnings
 
 from services.common import config
 
 DESCRIPTION = __doc__.split("\n\n")[1]
-
-
-class Progress:
-    """A one-line progress bar on stderr: events replayed, share, rate and time left."""
-
-    def __init__(self, total, stream=None, enabled=True, width=30):
-        self.total, self.stream, self.enabled, self.width = total, stream, enabled, width
-        self.started = time.monotonic()
-        self.shown = -1.0
-
-    def update(self, done, force=False):
-        """Redraw for `done` events (at most ten times a second)."""
-        now = time.monotonic()
-        if not self.enabled or (not force and now - self.shown < 0.1):
-            return
-        self.shown = now
-        share = done / self.total if self.total else 1.0
-        rate = done / max(now - self.started, 1e-6)
-        left = (self.total - done) / rate if rate else 0.0
-        bar = "#" * int(self.width * share)
-        stream = self.stream or sys.stderr
-        stream.write(f"\r[{bar:.<{self.width}}] {share:4.0%} {done:,}/{self.total:,} events "
-                     f"{rate:,.0f}/s {left:,.0f} s left ")
-        stream.flush()
-
-    def close(self, done):
-        """Draw the final state and end the line."""
-        if self.enabled:
-            self.update(done, force=True)
-            (self.stream or sys.stderr).write("\n")
 
 
 def run(args):
