@@ -5,7 +5,7 @@ from urllib.parse import quote, urlsplit
 
 from sqlalchemy import select
 
-from services.common.auth import TokenError, verify_token
+from services.common.auth import SESSION_COOKIE, session_principal
 from services.common.i18n import Translations, pick_language
 from services.common.pages import (
     CSRF_COOKIE,
@@ -23,7 +23,6 @@ from .categories import propose_assignee
 from .console_texts import ACTION_FIELDS, CHOICES, TEXTS
 from .models import Unit
 
-SESSION_COOKIE = "session"
 # where to go after signing in, remembered between the sign-in form and its post
 NEXT_COOKIE = "login_next"
 NEXT_COOKIE_SECONDS = 1800
@@ -60,13 +59,7 @@ class ConsolePages:
         return html_response(body, status, cookies)
 
     def _viewer(self, request):
-        token = request.cookies.get(SESSION_COOKIE)
-        if not token:
-            return None
-        try:
-            return verify_token(self.config["AUTH_SECRET"], token)
-        except TokenError:
-            return None
+        return session_principal(request, self.config["AUTH_SECRET"])
 
     @http("GET", "/console/login")
     def console_login_page(self, request):

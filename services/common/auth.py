@@ -86,6 +86,21 @@ def bearer_token(request):
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+# the console's sign-in cookie (path /): behind the proxy every page of the site reads it
+SESSION_COOKIE = "session"
+
+
+def session_principal(request, secret):
+    """The verified Principal of the sign-in cookie, or None (absent, expired or forged)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        return verify_token(secret, token)
+    except TokenError:
+        return None
+
+
 def principal_from(request, secret):
     """The verified Principal of a request's bearer token, or raise a 401 ApiError."""
     token = bearer_token(request)

@@ -13,7 +13,7 @@ from urllib.parse import quote, urljoin
 
 from marshmallow import ValidationError
 
-from services.common.auth import TokenError, verify_token
+from services.common.auth import session_principal
 from services.common.categories import CATEGORIES
 from services.common.contracts import CHANNELS, PRIORITIES
 from services.common.i18n import Translations, pick_language
@@ -28,7 +28,6 @@ from .dashboard_texts import CODE_OF_LABEL, TEXTS
 from .filters import build_filter
 from .reports import CATALOGUE
 
-SESSION_COOKIE = "session"
 READERS = ("leader", "clerk", "admin")
 PAGES = template_environment(Path(__file__).parent / "templates")
 ONE_YEAR = 365 * 86400
@@ -82,11 +81,7 @@ class DashboardPages:
 
     def _dashboard_viewer(self, request):
         """(viewer, None) for a reader, else (None, the redirect or 403 page to answer)."""
-        token = request.cookies.get(SESSION_COOKIE)
-        try:
-            viewer = verify_token(self.config["AUTH_SECRET"], token) if token else None
-        except TokenError:
-            viewer = None
+        viewer = session_principal(request, self.config["AUTH_SECRET"])
         if viewer is None:
             return None, redirect(sign_in_url(self.settings.console_login_url, request))
         if viewer.role not in READERS:

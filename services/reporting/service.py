@@ -14,7 +14,7 @@ from services.common.health import HealthEndpoints
 from services.common.web import http, json_response
 
 from . import compliance, digest_api, feed, reports
-from .dashboard import DashboardPages
+from .dashboard import READERS, DashboardPages
 from .digest_pages import DigestPages
 from .exports import response
 from .filters import build_filter
@@ -27,7 +27,6 @@ from .settings import Settings
 
 REPORT_QUERY = ReportQuery()
 OPENAPI = document()
-READERS = ("leader", "clerk", "admin")
 NOTICE_LOCK = zlib.crc32(b"reporting:compliance-notices")
 NOTICE_BATCH = 500
 
