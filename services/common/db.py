@@ -1,13 +1,17 @@
 """SQLAlchemy 2 engine per service container and a unit of work per use."""
 
 import logging
+import time
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider, SharedExtension
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import create_engine, event, exc, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+
+# a pooled connection unused for this long is pinged before use (it may have been cut)
+PING_AFTER_IDLE_SECONDS = 10.0
 
 
 def engine_url(url):
@@ -18,8 +22,32 @@ def engine_url(url):
     return url
 
 
-def make_engine(url, **kwargs):
-    """Create an engine for PostgreSQL (pooled, pre-pinged) or an embedded SQLite file."""
+def ping_when_idle(engine, idle_seconds=PING_AFTER_IDLE_SECONDS):
+    """Ping a pooled connection before use only when it sat idle for `idle_seconds`.
+
+    A busy connection is not pinged (a `SELECT 1` per transaction costs a round trip each
+    time): if the database went away under it, the failed statement invalidates the whole
+    pool, the request answers 503 or the handler is retried, and the next use reconnects.
+    """
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+            dbapi_connection.rollback()
+        except engine.dialect.loaded_dbapi.Error as error:
+            # the pool discards this connection and checks out (or opens) another
+            raise exc.DisconnectionError(str(error)) from error
+
+
+def make_engine(url, ping_after_idle=PING_AFTER_IDLE_SECONDS, **kwargs):
+    """Create an engine for PostgreSQL (pooled, pinged when idle) or an embedded SQLite file."""
     url = engine_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -36,7 +64,9 @@ def make_engine(url, **kwargs):
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    ping_when_idle(engine, ping_after_idle)
+    return engine
 
 
 def is_postgres(session_or_engine):

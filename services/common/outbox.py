@@ -94,35 +94,36 @@ class BrokerPublisher:
 
 
 def relay_batch(session, publisher, limit=BATCH_SIZE):
-    """Publish one batch of unsent rows in id order; mark each confirmed one sent.
+    """Publish one batch of unsent rows in id order; the confirmed ones are marked sent.
 
-    Returns how many rows were sent. On a publishing failure the rows confirmed so far are
-    still marked, the failure is recorded on the row that failed, and the error is re-raised.
+    One statement takes the batch (locked, skipping rows a replica's relay holds) and marks
+    it sent; the commit after publishing makes that true. On a publishing failure the rows
+    not confirmed are unmarked, the failure is recorded on the row that failed, and the
+    error is re-raised. Returns how many rows were published.
     """
-    rows = session.execute(
-        select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.exchange,
-               outbox.c.body, outbox.c.correlation_id)
-        .where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    sent = []
+    batch = (select(outbox.c.id).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id)
+             .limit(limit).with_for_update(skip_locked=True).scalar_subquery())
+    rows = sorted(session.execute(
+        update(outbox).where(outbox.c.id.in_(batch)).values(sent_at=datetime.now(UTC))
+        .returning(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.exchange,
+                   outbox.c.body, outbox.c.correlation_id)
+    ).all(), key=lambda row: row.id)
+    published = 0
     try:
         for row in rows:
             publisher.publish(row.exchange, row.event_type, row.body,
                               headers={"correlation_id": row.correlation_id},
                               message_id=row.event_id)
-            sent.append(row.id)
+            published += 1
     except Exception as exc:
-        failed = rows[len(sent)].id
-        session.execute(update(outbox).where(outbox.c.id == failed).values(
+        session.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows[published:]]))
+                        .values(sent_at=None))
+        session.execute(update(outbox).where(outbox.c.id == rows[published].id).values(
             attempts=outbox.c.attempts + 1, last_error=str(exc)[:500]))
         raise
     finally:
-        if sent:
-            session.execute(update(outbox).where(outbox.c.id.in_(sent))
-                            .values(sent_at=datetime.now(UTC)))
         session.commit()
-    return len(sent)
+    return published
 
 
 class OutboxRelay(BackgroundLoop):

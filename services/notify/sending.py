@@ -50,10 +50,10 @@ def deliver_each(session, channel, outbox, attempt, sent_unrecorded):
     """
     record_sent(session, outbox, sent_unrecorded)
     attempted = 0
-    while attempted < SEND_BATCH:
-        delivery = next(iter(due_deliveries(session, channel, limit=1)), None)
-        if delivery is None:
-            break
+    for index, delivery in enumerate(due_deliveries(session, channel)):
+        # the first commit released the batch's other locks: take each again, if still due
+        if index and not relock_if_due(session, delivery):
+            continue
         attempted += 1
         attempt(delivery)
         if delivery.status == "sent":
@@ -63,6 +63,14 @@ def deliver_each(session, channel, outbox, attempt, sent_unrecorded):
         session.commit()
         sent_unrecorded.pop(delivery.id, None)
     return attempted
+
+
+def relock_if_due(session, delivery):
+    """Lock a delivery again and reload it; False when a replica holds it or it is not due."""
+    current = session.get(Delivery, delivery.id, with_for_update={"skip_locked": True},
+                          populate_existing=True)
+    return current is not None and current.status == "pending" \
+        and current.next_attempt_at <= datetime.now(UTC)
 
 
 def record_sent(session, outbox, sent_unrecorded):

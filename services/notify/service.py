@@ -102,17 +102,20 @@ class ReminderLoop(BackgroundLoop):
 
 
 class Sender(DependencyProvider):
-    """Lets a handler wake the delivery loops after its commit."""
+    """Lets a handler wake the delivery loops of the deliveries it queued, after its commit."""
 
     email = DeliverySender()
     webhooks = WebhookSender()
     reminders = ReminderLoop()
 
     def get_dependency(self, worker_ctx):
-        """Return a function that wakes both loops."""
-        def wake():
-            self.email.wake()
-            self.webhooks.wake()
+        """Return a function that wakes the loop of each channel among `deliveries`."""
+        def wake(deliveries):
+            channels = {delivery.channel for delivery in deliveries}
+            if "email" in channels:
+                self.email.wake()
+            if "webhook" in channels:
+                self.webhooks.wake()
         return wake
 
 
@@ -136,20 +139,22 @@ class NotifyService(NotifyApi, HealthEndpoints):
     @handle_events("case_opened", *CASE_CHANGE_EVENTS)
     def notify_case_event(self, event):
         """Queue one delivery per recipient the rules name; keep the case's clock."""
+        queued = []
         with self.db.transaction() as session:
             if claim(session, event):
-                store.queue_deliveries(session, event, self.config)
+                queued = store.queue_deliveries(session, event, self.config)
                 if event.event_type != "case_opened":
                     clocks.apply_case_event(session, event)
-        self.wake_sender()
+        self.wake_sender(queued)
 
     @handle_events("periodic_report_missing", "digest_compiled")
     def notify_reporting_event(self, event):
         """Urge a unit whose report is missing; send a compiled digest to its readers."""
+        queued = []
         with self.db.transaction() as session:
             if claim(session, event):
-                store.queue_deliveries(session, event, self.config)
-        self.wake_sender()
+                queued = store.queue_deliveries(session, event, self.config)
+        self.wake_sender(queued)
 
     @handle_event("unit_updated")
     def keep_directory(self, event):

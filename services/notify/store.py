@@ -16,8 +16,6 @@ from .models import Preference as PreferenceRow
 
 log = logging.getLogger(__name__)
 
-SEND_BATCH = 50
-
 
 def unit_lookup(session):
     """A function code → unit dict over notify's directory copy (cached per call site)."""

@@ -8,7 +8,7 @@ from .charts import number
 from .dashboard import show_date
 from .digest_page_texts import translations
 from .digest_view import charts, compliance_months, figures, tables
-from .pdf import FONT_DIR, TEMPLATES, date_line, font_faces
+from .pdf import TEMPLATES, date_line, font_faces, render_pdf
 
 SUBJECT = "Tình hình tiếp nhận và giải quyết phản ánh, kiến nghị"
 
@@ -33,10 +33,8 @@ def digest_html(digest, head):
 
 
 def digest_pdf(digest, head):
-    """PDF bytes of a digest (WeasyPrint is imported on first use: it is slow to load)."""
-    from weasyprint import HTML
-
-    return HTML(string=digest_html(digest, head), base_url=str(FONT_DIR)).write_pdf()
+    """PDF bytes of a digest."""
+    return render_pdf(digest_html(digest, head))
 
 
 def pdf_file_name(digest):

@@ -31,25 +31,31 @@ def _ensure_fact(session, event):
     if fact is not None:
         return fact, False
     # ON CONFLICT: a concurrent handler of another event of the same case may create it too
-    created = session.execute(insert_for(session, CaseFact).values(
+    created = session.scalars(insert_for(session, CaseFact).values(
         case_id=payload["case_id"], tracking_code=payload["tracking_code"],
         title=payload.get("title"), status=payload["status"], priority=payload["priority"],
         sensitivity=payload.get("sensitivity") or "normal", escalation_level=0, version=0,
         updated_at=event.occurred_at, opened=False, opened_at=event.occurred_at,
         opened_on=local_day(event.occurred_at), paused_days=0, merged=False, rejected=False,
         reopen_count=0, transfer_count=0, overdue_count=0,
-    ).on_conflict_do_nothing()).rowcount == 1
+    ).on_conflict_do_nothing().returning(CaseFact)).one_or_none()
+    if created is not None:
+        return created, True
     return session.get(CaseFact, payload["case_id"], with_for_update=True,
-                       populate_existing=True), created
+                       populate_existing=True), False
+
+
+def _step_values(event):
+    payload = event.payload
+    return {"case_id": payload["case_id"], "version": event.aggregate_version,
+            "event_type": event.event_type, "occurred_at": event.occurred_at,
+            "status": payload["status"], "assigned_unit": payload.get("assigned_unit"),
+            "deadline_at": payload.get("deadline_at")}
 
 
 def _add_step(session, event):
-    payload = event.payload
-    session.execute(insert_for(session, CaseStep).values(
-        case_id=payload["case_id"], version=event.aggregate_version,
-        event_type=event.event_type, occurred_at=event.occurred_at, status=payload["status"],
-        assigned_unit=payload.get("assigned_unit"), deadline_at=payload.get("deadline_at"),
-    ).on_conflict_do_nothing())
+    session.execute(insert_for(session, CaseStep).values(**_step_values(event))
+                    .on_conflict_do_nothing())
 
 
 def _take_current(fact, event):
@@ -84,8 +90,10 @@ def apply_case_event(session, event, settings=None):
         _take_current(fact, event)
     elif not fact.title and payload.get("title"):
         fact.title = payload["title"]
-    steps = session.scalars(select(CaseStep).where(CaseStep.case_id == fact.case_id)
-                            .order_by(CaseStep.version)).all()
+    # a case created by this event has no other step yet: no need to read them back
+    steps = [CaseStep(**_step_values(event))] if created else session.scalars(
+        select(CaseStep).where(CaseStep.case_id == fact.case_id).order_by(CaseStep.version)
+    ).all()
     derive(fact, steps, settings.calendar)
     shift(session, counted, keys_of(fact))
     return newest

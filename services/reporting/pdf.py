@@ -7,10 +7,12 @@ Vietnamese letter (stacked diacritics included) comes out on any machine that ha
 """
 
 import re
+import threading
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+from eventlet import patcher, tpool
 from sqlalchemy import select
 
 from services.common.i18n import Translations
@@ -29,6 +31,8 @@ FONT_FILES = {("normal", "normal"): "DejaVuSerif.ttf", ("bold", "normal"): "Deja
               ("bold", "italic"): "DejaVuSerif-BoldItalic.ttf"}
 WIDE_TABLE = 7  # more columns than this: the page is turned to landscape
 CELL_CLASSES = {"int": "number", "float": "number", "date": "when", "datetime": "when"}
+# one PDF at a time: fontconfig and pango are not safe to drive from several threads at once
+_RENDERING = threading.Lock()
 _BLOC = re.compile(r"^đảng (ủy|uỷ) khối", re.IGNORECASE)
 _PROVINCE = re.compile(r"\b(?:tỉnh|thành phố)\s+(.+)$", re.IGNORECASE)
 
@@ -137,8 +141,20 @@ def to_html(result, flt, generated_at, head):
 
 
 def to_pdf(result, flt, generated_at, head):
-    """PDF bytes of a report (WeasyPrint is imported on first use: it is slow to load)."""
+    """PDF bytes of a report."""
+    return render_pdf(to_html(result, flt, generated_at, head))
+
+
+def render_pdf(html):
+    """PDF bytes of printable HTML, rendered off the event loop when the process is green.
+
+    WeasyPrint takes tenths of a second for a long table; in a native thread (eventlet's
+    tpool) the service keeps answering meanwhile. It is imported on first use (slow to load).
+    """
     from weasyprint import HTML
 
-    html = to_html(result, flt, generated_at, head)
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    def render():
+        return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+
+    with _RENDERING:  # taken on the event loop (a green lock there): waiting renders yield
+        return tpool.execute(render) if patcher.is_monkey_patched("thread") else render()

@@ -141,3 +141,27 @@ def test_an_email_accepted_while_the_database_went_away_is_recorded_not_resent(
     assert statuses(sessions) == {"sent": 4}
     received = copies(mail_sink)
     assert len(received) == 4 and set(received.values()) == {1}
+
+
+def test_a_delivery_a_replica_sent_meanwhile_is_not_sent_again(sessions, mail_sink):
+    taken = []
+
+    def replica_takes_one_after_second(n):
+        if n == 2:  # the first commit released the batch's other locks; a replica takes one
+            with sessions() as session:
+                delivery = session.scalars(
+                    select(Delivery).where(Delivery.status == "pending").limit(1)
+                    .with_for_update(skip_locked=True)).one()
+                delivery.status, delivery.sent_at = "sent", datetime.now(UTC)
+                taken.append(delivery.message_id)
+                session.commit()
+
+    with sessions() as session:
+        attempted = sending.send_due(
+            session, FaultyMailer(mail_sink.url, replica_takes_one_after_second), SETTINGS,
+            OutboxWriter("notify", QuietRelay()))
+    assert attempted == 3
+    assert statuses(sessions) == {"sent": 4}
+    received = copies(mail_sink)
+    assert len(received) == 3 and set(received.values()) == {1}
+    assert taken and taken[0] not in received
