@@ -29,12 +29,20 @@ FAST_RETRIES = {"HANDLER_MAX_ATTEMPTS": 3, "HANDLER_RETRY_DELAY_MS": 50,
                 "RATE_LIMIT_PER_MINUTE": 0}  # rate limits have their own tests
 
 
+@pytest.fixture(scope="session")
+def vhost_pool():
+    """Creates vhosts ahead of the tests and deletes them behind."""
+    pool = infra.VhostPool()
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def vhost():
+def vhost(vhost_pool):
     """A fresh RabbitMQ vhost, deleted after the test."""
-    name = infra.create_vhost()
+    name = vhost_pool.take()
     yield name
-    infra.delete_vhost(name)
+    vhost_pool.release(name)
 
 
 @pytest.fixture
@@ -88,9 +96,11 @@ def service_settings(amqp_uri, make_database):
 
 @pytest.fixture
 def container_factory(make_database, vhost):
-    """Create nameko containers; every one is stopped (or killed) after the test.
+    """Create nameko containers; every one still running is killed after the test.
 
-    It depends on the database and vhost fixtures so that containers stop before those go.
+    Killed, not stopped: a graceful stop waits out the consumer's drain loop (seconds per
+    container) and the test is over. Tests of graceful stopping stop their containers
+    themselves. It depends on the database and vhost fixtures so that containers go first.
     """
     containers = []
 
@@ -101,11 +111,7 @@ def container_factory(make_database, vhost):
 
     yield make
     for container in containers:
-        try:
-            with eventlet.Timeout(15):
-                container.stop()
-        except eventlet.Timeout:
-            container.kill()
+        container.kill()
 
 
 class RunningService:

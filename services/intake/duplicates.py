@@ -4,9 +4,9 @@ The rules are in dedup.py; this module keeps each open submission's keys in `mat
 finds candidates with one indexed query, and drops the keys once the case is settled.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
 from sqlalchemy import Integer, String, delete, func, select, text, union_all
 
@@ -19,6 +19,9 @@ CANDIDATES = 16  # the open submissions sharing the most keys are compared in fu
 KEY_HOLDERS_CAP = 200  # a key held by more open submissions than this is not probed further
 WINDOW_DAYS = 90  # a matter older than this is not "recent"
 SETTLED = frozenset({"resolved", "closed", "rejected", "merged"})
+STORED_DOCS = 4096  # match documents of stored submissions kept in memory
+CACHED_TEXT_LIMIT = 4000  # characters; a longer text's document is rebuilt when compared
+_stored_docs = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -104,10 +107,22 @@ def candidate_hits_pg(keys, cap=KEY_HOLDERS_CAP, limit=CANDIDATES):
                                         limit=limit).subquery("hits")
 
 
-@lru_cache(maxsize=8192)
 def stored_doc(submission_id, title, body):
-    """The match document of a stored submission; its text never changes, so it is cached."""
-    return match_doc(title, body)
+    """The match document of a stored submission; its text never changes, so it is kept.
+
+    Kept by id, most recently used first, and only for texts of ordinary length: the memory
+    held stays bounded (about STORED_DOCS × CACHED_TEXT_LIMIT) however long the texts sent.
+    """
+    doc = _stored_docs.get(submission_id)
+    if doc is not None:
+        _stored_docs.move_to_end(submission_id)
+        return doc
+    doc = match_doc(title, body)
+    if len(title) + len(body) <= CACHED_TEXT_LIMIT:
+        _stored_docs[submission_id] = doc
+        if len(_stored_docs) > STORED_DOCS:
+            _stored_docs.popitem(last=False)
+    return doc
 
 
 def remember(session, submission_id, fingerprint):

@@ -12,6 +12,7 @@ from services.common.config import SERVICES
 from services.common.db import UnitOfWork, make_engine
 from services.common.outbox import OutboxWriter
 from tests.support.cluster import Cluster
+from tests.support.passwords import hashed_once
 from tests.support.waiting import wait_until
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -45,7 +46,7 @@ def seeded_cluster(amqp_uri, make_database, mail_sink, people, **settings):
     databases = {service: make_database(service) for service in SERVICES}
     engine = make_engine(databases["cases"])
     uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False))
-    with uow.transaction() as session:
+    with hashed_once(), uow.transaction() as session:
         directory.load_directory(session, OutboxWriter("cases", NullRelay()))
         for username, (role, unit) in people.items():
             users.create_user(session, username, PASSWORD, f"Cán bộ {username}", role, unit)

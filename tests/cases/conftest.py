@@ -13,6 +13,7 @@ from services.common.contracts import new_event
 from services.common.db import UnitOfWork, make_engine
 from services.common.outbox import OutboxWriter
 from tests.support.broker import QUEUE_OPTIONS, drain, publish_event
+from tests.support.passwords import hashed_once
 from tests.support.waiting import wait_until
 
 PASSWORD = "mat-khau-rat-dai-1"
@@ -55,7 +56,7 @@ class CasesApi:
 
     def seed(self):
         """Load the small directory and create one user per role."""
-        with self.uow.transaction() as session:
+        with hashed_once(), self.uow.transaction() as session:
             outbox = OutboxWriter("cases", NullRelay())
             for data in UNITS:
                 directory.create_unit(session, outbox, data["code"], data)

@@ -75,3 +75,18 @@ def test_a_near_duplicate_is_still_found_beside_many_open_submissions_sharing_a_
     stored = session.get(Submission, second.id)
     assert stored.possible_duplicate_of == first.id
     assert stored.submitted_at <= datetime.now(UTC)
+
+
+def test_stored_documents_kept_in_memory_are_bounded(monkeypatch):
+    monkeypatch.setattr(duplicates, "STORED_DOCS", 3)
+    monkeypatch.setattr(duplicates, "_stored_docs", duplicates.OrderedDict())
+    body = "Đường liên thôn xuống cấp, mùa mưa ngập sâu"
+    first = duplicates.stored_doc("s-1", "Đường hỏng", body)
+    assert duplicates.stored_doc("s-1", "Đường hỏng", body) is first  # kept
+    for n in range(2, 6):
+        duplicates.stored_doc(f"s-{n}", "Đường hỏng", f"{body} {n}")
+    assert list(duplicates._stored_docs) == ["s-3", "s-4", "s-5"]  # the oldest went first
+    long_body = "Nội dung rất dài. " * 400
+    long_doc = duplicates.stored_doc("s-long", "Phản ánh dài", long_body)
+    assert "s-long" not in duplicates._stored_docs  # long texts are rebuilt, not kept
+    assert long_doc.text == duplicates.match_doc("Phản ánh dài", long_body).text
