@@ -41,7 +41,8 @@ from tests.support.mail import MailSink, free_port  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PATH = "/api/v1/feedback"
-RAMP = (5, 7, 10, 15, 20, 30, 40, 50, 60, 80, 100, 130, 160, 200, 250, 320)
+RAMP = (5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 70, 80, 90, 100, 115, 130, 145, 160, 180,
+        200, 250)
 TARGETS = {"ratio_of_ceiling": 0.6, "submit_p95_ms": 50, "peak_rss_mb": 150}
 NUMBERS = itertools.count(1)
 

@@ -18,9 +18,9 @@ from functools import partial
 from kombu import Connection, Exchange
 from nameko.extensions import SharedExtension
 from nameko.messaging import Consumer, QueueConsumer
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .contracts import ContractError, load_event
+from .db import insert_for
 from .logging import set_correlation_id
 from .tables import processed_events
 from .topology import (
@@ -39,9 +39,8 @@ PERMANENT_ERRORS = (ContractError,)
 
 def claim(session, event):
     """Record that this consumer handles `event`; False if it already has (skip the work)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     result = session.execute(
-        dialect.insert(processed_events)
+        insert_for(session, processed_events)
         .values(consumer=event.consumer, event_id=event.event_id,
                 processed_at=datetime.now(UTC))
         .on_conflict_do_nothing()

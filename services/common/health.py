@@ -42,6 +42,11 @@ class HealthEndpoints:
         """Gauges of this service's own state, read at scrape time (services add theirs)."""
         return {}
 
+    def outside_gauges(self):
+        """Gauges read at scrape time from elsewhere than the database (the broker, memory),
+        after the database transaction has ended."""
+        return {}
+
     @http("GET", "/metrics")
     def prometheus_metrics(self, request):
         """Prometheus metrics: workers, latency, events, outbox backlog, dead letters."""
@@ -60,4 +65,5 @@ class HealthEndpoints:
                 {(): dead_letter_count(self.config["AMQP_URI"])})
         except Exception:  # noqa: BLE001 - nor while the broker is
             gauges["grassroots_broker_up"] = ("Whether the broker answered", (), {(): 0})
+        gauges.update(self.outside_gauges())
         return Response(self.metrics.exposition(gauges), content_type=CONTENT_TYPE)

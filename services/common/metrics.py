@@ -5,6 +5,7 @@ state (outbox backlog, dead letters, open cases) are read from the database and 
 when `/metrics` is scraped.
 """
 
+import contextlib
 import logging
 import time
 from weakref import WeakKeyDictionary
@@ -20,14 +21,26 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
+def message_counts(amqp_uri, queues, timeout=3):
+    """{queue: messages ready} for each of `queues` the broker has declared (others left out)."""
+    counts = {}
+    with Connection(amqp_uri, connect_timeout=timeout) as connection:
+        for name in queues:
+            channel = connection.channel()
+            try:
+                counts[name] = channel.queue_declare(name, passive=True).message_count
+            except Exception:  # noqa: BLE001, S112 - not declared yet: nothing waits there
+                continue
+            finally:
+                # a refused passive declare has closed the channel already
+                with contextlib.suppress(Exception):
+                    channel.close()
+    return counts
+
+
 def dead_letter_count(amqp_uri, timeout=3):
     """Messages waiting in the dead-letter queue (0 when it was never declared)."""
-    with Connection(amqp_uri, connect_timeout=timeout) as connection:
-        channel = connection.channel()
-        try:
-            return channel.queue_declare(DEAD_LETTER_QUEUE, passive=True).message_count
-        except Exception:  # noqa: BLE001 - the queue does not exist yet
-            return 0
+    return message_counts(amqp_uri, [DEAD_LETTER_QUEUE], timeout).get(DEAD_LETTER_QUEUE, 0)
 
 
 class Metrics(DependencyProvider):

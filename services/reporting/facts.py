@@ -7,19 +7,22 @@ derived from history (resolution time, pauses, reopenings) are then recomputed f
 timeline, so the result depends only on which events have arrived, not on their order.
 """
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import make_transient_to_detached
 
+from services.common.db import insert_for
 from services.common.workdays import local_day
 
 from .models import CaseFact, CaseStep
 from .settings import Settings
-from .summary import insert_for, keys_of, shift
+from .summary import keys_of, shift
 
 OPEN_STATUSES = ("new", "assigned", "in_progress", "awaiting_info")
 CLOCK_RUNNING = ("new", "assigned", "in_progress")
 DONE_STATUSES = ("resolved", "closed")
 # time in these statuses does not count toward resolution time
 CLOCK_STOPPED = frozenset({"awaiting_info", "closed"})
+FACT_COLUMNS = [attribute.key for attribute in inspect(CaseFact).column_attrs]
 
 
 def _ensure_fact(session, event):
@@ -30,17 +33,22 @@ def _ensure_fact(session, event):
                        populate_existing=True)
     if fact is not None:
         return fact, False
+    values = dict.fromkeys(FACT_COLUMNS) | {
+        "case_id": payload["case_id"], "tracking_code": payload["tracking_code"],
+        "title": payload.get("title"), "status": payload["status"],
+        "priority": payload["priority"], "sensitivity": payload.get("sensitivity") or "normal",
+        "escalation_level": 0, "version": 0, "updated_at": event.occurred_at, "opened": False,
+        "opened_at": event.occurred_at, "opened_on": local_day(event.occurred_at),
+        "paused_days": 0, "merged": False, "rejected": False, "reopen_count": 0,
+        "transfer_count": 0, "overdue_count": 0}
     # ON CONFLICT: a concurrent handler of another event of the same case may create it too
-    created = session.scalars(insert_for(session, CaseFact).values(
-        case_id=payload["case_id"], tracking_code=payload["tracking_code"],
-        title=payload.get("title"), status=payload["status"], priority=payload["priority"],
-        sensitivity=payload.get("sensitivity") or "normal", escalation_level=0, version=0,
-        updated_at=event.occurred_at, opened=False, opened_at=event.occurred_at,
-        opened_on=local_day(event.occurred_at), paused_days=0, merged=False, rejected=False,
-        reopen_count=0, transfer_count=0, overdue_count=0,
-    ).on_conflict_do_nothing().returning(CaseFact)).one_or_none()
-    if created is not None:
-        return created, True
+    if session.execute(insert_for(session, CaseFact).values(**values)
+                       .on_conflict_do_nothing()).rowcount == 1:
+        # the row holds exactly `values`: the session takes it as loaded, without a SELECT
+        fact = CaseFact(**values)
+        make_transient_to_detached(fact)
+        session.add(fact)
+        return fact, True
     return session.get(CaseFact, payload["case_id"], with_for_update=True,
                        populate_existing=True), False
 

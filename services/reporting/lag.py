@@ -14,12 +14,11 @@ what it can, honestly:
 `python -m services replay-reporting` reports the same lag for the newest event it replayed.
 """
 
-import contextlib
 from datetime import UTC, datetime
 
-from kombu import Connection
 from nameko.extensions import DependencyProvider
 
+from services.common.metrics import message_counts
 from services.common.topology import SUBSCRIPTIONS
 
 CONSUMER = "reporting"
@@ -38,19 +37,7 @@ def reporting_queues():
 
 def queue_depths(amqp_uri, timeout=3):
     """{queue: messages ready} for each of reporting's queues the broker has declared."""
-    depths = {}
-    with Connection(amqp_uri, connect_timeout=timeout) as connection:
-        for name in reporting_queues():
-            channel = connection.channel()
-            try:
-                depths[name] = channel.queue_declare(name, passive=True).message_count
-            except Exception:  # noqa: BLE001, S112 - not declared yet: nothing waits there
-                continue
-            finally:
-                # a refused passive declare has closed the channel already
-                with contextlib.suppress(Exception):
-                    channel.close()
-    return depths
+    return message_counts(amqp_uri, reporting_queues(), timeout)
 
 
 class FeedLag(DependencyProvider):

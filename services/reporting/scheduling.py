@@ -2,9 +2,9 @@
 digest and writes `digest_compiled` with it (see digest_periods for when, digests for what).
 
 On PostgreSQL a transaction-scoped advisory lock lets one replica compile at a time; the
-unique (kind, period_start) of `digests` makes a twin that got past it write nothing. The
-first round after start is skipped so events queued while the service was down are folded
-into the read model before a digest is built from it.
+unique (kind, period_start) of `digests` makes a twin that got past it write nothing. After
+a start the timers wait until reporting's queues are empty, so events queued while the service
+was down are folded into the read model before a digest is built from it.
 """
 
 import logging
@@ -19,10 +19,13 @@ from services.common.db import Engine, is_postgres
 from services.common.outbox import OutboxRelay
 
 from .digests import compile_digest
+from .lag import queue_depths
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 DIGEST_LOCK = zlib.crc32(b"reporting:digests")
+# rounds a timer waits for the queues to empty after a start before it acts anyway
+CATCH_UP_ROUNDS = 10
 
 
 def utc_now():
@@ -53,8 +56,13 @@ def compile_once(unit_of_work, period, now, settings):
 
 
 class ReadModelTimer(BackgroundLoop):
-    """A timer over the read model that writes events: every DEADLINE_CHECK_SECONDS, after a
-    first round skipped so events queued while the service was down are consumed first."""
+    """A timer over the read model that writes events: every DEADLINE_CHECK_SECONDS, once the
+    read model has caught up after a start.
+
+    Caught up means: one round has passed (messages taken before the start are applied) and
+    no event waits in reporting's queues. A broker that does not answer counts as not caught
+    up; after CATCH_UP_ROUNDS rounds the timer acts anyway, with a warning.
+    """
 
     engine = Engine()
     relay = OutboxRelay()
@@ -63,19 +71,36 @@ class ReadModelTimer(BackgroundLoop):
     def setup(self):
         """Read the check interval and reporting's settings (a bad digest setting raises)."""
         config = self.container.config
+        self.amqp_uri = config["AMQP_URI"]
         self.interval = float(config.get("DEADLINE_CHECK_SECONDS", 60))
         self.settings = Settings.from_config(config)
-        self.warmed_up = False
+        self.rounds_waited = 0
+        self.caught_up = False
 
     def work(self):
-        """One round; the first is skipped. True when more is pending."""
-        if not self.warmed_up:
-            self.warmed_up = True
-            return False
+        """One round once caught up; True when more is pending."""
+        if not self.caught_up:
+            self.rounds_waited += 1
+            self.caught_up = self.rounds_waited > 1 and self._queues_empty()
+            if not self.caught_up and self.rounds_waited > CATCH_UP_ROUNDS:
+                log.warning("%s: reporting's queues still hold events after %s rounds; "
+                            "acting on the read model as it is", type(self).__name__,
+                            CATCH_UP_ROUNDS)
+                self.caught_up = True
+            if not self.caught_up:
+                return False
         return self.round()
 
+    def _queues_empty(self):
+        try:
+            waiting = sum(queue_depths(self.amqp_uri).values())
+        except Exception as exc:  # noqa: BLE001 - the broker is away: wait for it
+            log.info("%s: broker not answering (%s); waiting", type(self).__name__, exc)
+            return False
+        return waiting == 0
+
     def round(self):
-        """One round of work once warmed up; True when more is pending."""
+        """One round of work once caught up; True when more is pending."""
         raise NotImplementedError
 
 

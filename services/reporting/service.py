@@ -69,7 +69,7 @@ class ReportingService(DashboardPages, DigestPages, HealthEndpoints):
     settings = ReportSettings()
     lag = FeedLag()
 
-    def state_gauges(self, session):
+    def outside_gauges(self):
         """How far the read model is behind (see lag.py), for /metrics."""
         return self.lag.gauges(self.config["AMQP_URI"])
 

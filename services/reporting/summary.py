@@ -13,7 +13,8 @@ once) are answered from `case_facts` itself; both give the same numbers.
 from collections import Counter
 
 from sqlalchemy import case, delete, func, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
+
+from services.common.db import insert_for
 
 from .filters import case_conditions
 from .models import CaseFact, DailyCount
@@ -23,12 +24,6 @@ KEY = ("basis", "dimension", "value", "day", "status", "priority", "days", "on_t
 NO_DAYS = -1  # resolution days unknown
 ON_TIME = {True: "y", False: "n", None: ""}
 FROM_ON_TIME = {flag: value for value, flag in ON_TIME.items()}
-
-
-def insert_for(session, model):
-    """An INSERT of the session's dialect (PostgreSQL or SQLite), for ON CONFLICT clauses."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
 
 
 def _slices(fact):

@@ -34,8 +34,7 @@ COFFEE = ("CB-DL", "Chi bộ Công ty Cà phê Buôn Ma Thuột – Đắk Lắk
 
 def pdf_text(data, tmp_path, layout=True):
     """The text of a PDF as pdftotext reads it (poppler-utils)."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    assert shutil.which("pdftotext"), "pdftotext is needed: apt-get install poppler-utils"
     assert data.startswith(b"%PDF-")
     path = tmp_path / "report.pdf"
     path.write_bytes(data)
