@@ -22,7 +22,7 @@ test: install ## run the whole test suite (needs RabbitMQ, PostgreSQL and /usr/b
 	$(PY) -m pytest -m "not browser and not fault" --durations=20
 	TEST_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser tests/browser
 
-test-fault: install ## the fault suite: services killed, broker, database and SMTP cut under load (~12 min)
+test-fault: install ## the fault suite: services killed, broker, database and SMTP cut under load (~5 min)
 	$(PY) -m pytest -m fault tests/fault -s
 
 test-unit: install ## run only the tests that need no broker or database

@@ -25,6 +25,7 @@ class Pulse:
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self.failures = 0
+        self.rounds = 0  # rounds completed, failed or not
 
     def wake(self):
         """Run the work soon, without waiting for the timer."""
@@ -56,6 +57,8 @@ class Pulse:
             self.failures += 1
             log.warning("%s failed (attempt %s): %s", self.name, self.failures, exc)
             return False
+        finally:
+            self.rounds += 1
         self.failures = 0
         return True
 

@@ -73,22 +73,21 @@ class NotifyApi:
         with self.db.transaction() as session:
             return json_response({"by_channel": store.count_by_status(session)})
 
-    def _audience(self, request, owner, changing):
+    def _audience(self, principal, owner, changing):
         """Check the caller may read (or change) an audience's preferences."""
-        principal = self._principal(request)
         if principal.role in ("clerk", "admin"):
-            return principal
+            return
         if owner.startswith("unit:") and principal.unit_code and \
                 owner == unit_box(principal.unit_code) and \
                 principal.role in (("unit_head",) if changing else ("unit_head", "officer")):
-            return principal
+            return
         if owner == LEADERSHIP and principal.role == "leader":
-            return principal
+            return
         raise ApiError(FORBIDDEN, status=403, code="forbidden")
 
-    def _check_owner(self, request, owner):
-        """404 for an audience that cannot exist, once the caller is known (401 first)."""
-        self._principal(request)
+    @staticmethod
+    def _check_owner(owner):
+        """404 for an audience that cannot exist (asked once the caller is known: 401 first)."""
         if owner not in (OFFICE, LEADERSHIP) and not (
                 owner.startswith("unit:") and 5 < len(owner) <= 37):
             raise NotFoundError("Preferences exist for office, leadership or unit:<code>.",
@@ -97,26 +96,26 @@ class NotifyApi:
     @http("GET", "/api/v1/preferences/<owner>")
     def get_preferences(self, request, owner):
         """How an audience (office, leadership, unit:<code>, or `me`) is told."""
+        principal = self._principal(request)
         if owner == "me":
-            principal = self._principal(request)
             owner = f"user:{principal.user_id}"
         else:
-            self._check_owner(request, owner)
-            self._audience(request, owner, changing=False)
+            self._check_owner(owner)
+            self._audience(principal, owner, changing=False)
         with self.db.transaction() as session:
             return json_response(store.preference_view(session, owner))
 
     @http("PUT", "/api/v1/preferences/<owner>")
     def put_preferences(self, request, owner):
         """Choose channels, language and quiet hours (users: an email and digests too)."""
+        principal = self._principal(request)
         if owner == "me":
-            principal = self._principal(request)
             choice = USER_PREFERENCE_IN.load(read_json(request))
             owner = f"user:{principal.user_id}"
             choice["follows"] = inbox_of(principal.role, principal.unit_code)
         else:
-            self._check_owner(request, owner)
-            principal = self._audience(request, owner, changing=True)
+            self._check_owner(owner)
+            self._audience(principal, owner, changing=True)
             choice = PREFERENCE_IN.load(read_json(request))
         with self.db.transaction() as session:
             store.save_preference(session, owner, choice, principal.user_id,
