@@ -12,11 +12,13 @@ from sqlalchemy import Integer, String, delete, func, select, text, union_all
 
 from services.common.db import is_postgres
 
-from .dedup import band_keys, best_match, exact_key, match_doc
+from .dedup import MAX_BUCKET, MAX_CANDIDATES, band_keys, best_match, exact_key, match_doc
 from .models import MatchKey, Submission
 
-CANDIDATES = 16  # the open submissions sharing the most keys are compared in full
-KEY_HOLDERS_CAP = 200  # a key held by more open submissions than this is not probed further
+# as the in-memory index of dedup.py (what bench/dedup.py scores): the open submissions sharing
+# the most keys are compared in full; a key held by more than the cap is not probed further
+CANDIDATES = MAX_CANDIDATES
+KEY_HOLDERS_CAP = MAX_BUCKET
 WINDOW_DAYS = 90  # a matter older than this is not "recent"
 SETTLED = frozenset({"resolved", "closed", "rejected", "merged"})
 STORED_DOCS = 4096  # match documents of stored submissions kept in memory
