@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from .digest_text import vi_number
+
 FONT = "DejaVu Sans, Arial, sans-serif"
 COLOURS = {"received": "#1f5f99", "resolved": "#2e8540", "on_time": "#2e8540",
            "late": "#b00020", "neutral": "#6b6b6b"}
@@ -29,10 +31,7 @@ def number(value):
     """A figure as Vietnamese writes it: thousands with dots, one decimal with a comma."""
     if value is None:
         return "–"
-    if isinstance(value, float) and not value.is_integer():
-        whole, _, decimals = f"{value:,.1f}".partition(".")
-        return f"{whole.replace(',', '.')},{decimals}"
-    return f"{int(value):,}".replace(",", ".")
+    return vi_number(value, 1 if isinstance(value, float) and not value.is_integer() else 0)
 
 
 def nice_ticks(top, count=4):

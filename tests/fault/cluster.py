@@ -20,7 +20,6 @@ class FaultCluster:
         self.ports = {(service, replica): free_port()
                       for service in SERVICES for replica in range(replicas)}
         self.processes = {}
-        self.events = []
 
     def replica_env(self, service, replica):
         """The environment of one replica: the shared one with its own HTTP port."""
@@ -62,7 +61,6 @@ class FaultCluster:
         process = self.processes[service, replica]
         process.kill()
         process.wait()
-        self.events.append(f"SIGKILL {service}#{replica}")
 
     def restart(self, service, replica=0):
         """Start a killed replica again; return the seconds until it was healthy."""
@@ -70,10 +68,6 @@ class FaultCluster:
         self._spawn(service, replica)
         self._wait_healthy(service, replica)
         return time.monotonic() - began
-
-    def alive(self):
-        """Replicas whose process still runs."""
-        return [key for key, p in self.processes.items() if p.poll() is None]
 
     def stop(self):
         """SIGTERM every replica, SIGKILL what does not stop in time."""

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.common.auth import issue_token
-from services.common.config import SERVICES
+from services.common.config import SERVICES, service_config
 from services.common.db import make_engine
 from services.common.topology import DEAD_LETTER_QUEUE
 
@@ -82,7 +82,7 @@ QUERIES = {
 
 def leader_headers(env):
     """A leader's bearer token for reporting's API, signed with the cluster's secret."""
-    secret = env.get("AUTH_SECRET") or "dev-only-secret-change-me"
+    secret = service_config("reporting", env)["AUTH_SECRET"]
     token = issue_token(secret, user_id="u-fault-leader", username="fault-leader",
                         role="leader", unit_code=None)
     return {"Authorization": f"Bearer {token}"}

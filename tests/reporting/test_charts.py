@@ -81,6 +81,7 @@ def test_numbers_are_written_the_vietnamese_way():
     assert number(66.7) == "66,7"
     assert number(1234.5) == "1.234,5"
     assert number(100.0) == "100"
+    assert number(12.96) == "13"  # as the digest's sentences write it, not "13,0"
     assert number(None) == "–"
 
 
