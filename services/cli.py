@@ -18,13 +18,28 @@ def cmd_serve(args):
     from services.registry import service_class
 
     settings = config.service_config(args.service)
-    problem = digest_cli.setting_problem(settings) if args.service == "reporting" else None
+    problem = setting_problem(args.service, settings)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     configure_logging(args.service, settings["LOG_LEVEL"])
     run([service_class(args.service)], settings)
     return 0
+
+
+def setting_problem(service, settings):
+    """What in a service's settings would stop it, in one line naming the variable, or None
+    (numbers are checked as the settings are read: `config.ConfigError`)."""
+    if service == "reporting":
+        return digest_cli.setting_problem(settings)
+    if service == "notify":
+        from services.notify.reminders import parse_fractions
+
+        try:
+            parse_fractions(settings["REMINDER_FRACTIONS"])
+        except ValueError as exc:
+            return f"REMINDER_FRACTIONS={settings['REMINDER_FRACTIONS']!r}: {exc}"
+    return None
 
 
 def cmd_run(args):
@@ -245,4 +260,8 @@ def build_parser():
 def main(argv=None):
     """Parse arguments and run the sub-command; exit with its status."""
     args = build_parser().parse_args(argv)
-    sys.exit(args.func(args))
+    try:
+        sys.exit(args.func(args))
+    except config.ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)

@@ -60,3 +60,17 @@ def test_a_test_email_failure_is_one_clear_line():
     assert result.returncode == 1
     assert result.stderr.startswith("FAIL could not send through smtp://127.0.0.1:9")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("service", "name", "value", "says"), [
+    ("cases", "HANDLER_MAX_ATTEMPTS", "năm", "HANDLER_MAX_ATTEMPTS='năm' is not a whole number"),
+    ("intake", "SMTP_TIMEOUT", "10s", "SMTP_TIMEOUT='10s' is not a number"),
+    ("notify", "REMINDER_FRACTIONS", "50,tám mươi", "REMINDER_FRACTIONS='50,tám mươi': "),
+    ("notify", "REMINDER_FRACTIONS", "50,120", "REMINDER_FRACTIONS='50,120': "),
+])
+def test_a_bad_setting_stops_serve_with_one_line_naming_it(service, name, value, says):
+    result = run_cli("serve", service, **{name: value})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {says}")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
