@@ -73,7 +73,7 @@ class NotifyApi:
         with self.db.transaction() as session:
             return json_response({"by_channel": store.count_by_status(session)})
 
-    def _audience(self, principal, owner, changing):
+    def _check_audience(self, principal, owner, changing):
         """Check the caller may read (or change) an audience's preferences."""
         if principal.role in ("clerk", "admin"):
             return
@@ -101,7 +101,7 @@ class NotifyApi:
             owner = f"user:{principal.user_id}"
         else:
             self._check_owner(owner)
-            self._audience(principal, owner, changing=False)
+            self._check_audience(principal, owner, changing=False)
         with self.db.transaction() as session:
             return json_response(store.preference_view(session, owner))
 
@@ -115,7 +115,7 @@ class NotifyApi:
             choice["follows"] = inbox_of(principal.role, principal.unit_code)
         else:
             self._check_owner(owner)
-            self._audience(principal, owner, changing=True)
+            self._check_audience(principal, owner, changing=True)
             choice = PREFERENCE_IN.load(read_json(request))
         with self.db.transaction() as session:
             store.save_preference(session, owner, choice, principal.user_id,

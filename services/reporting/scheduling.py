@@ -67,6 +67,8 @@ class ReadModelTimer(BackgroundLoop):
     engine = Engine()
     relay = OutboxRelay()
     coalesce = 0.0
+    rounds_waited = 0  # rounds since the start while not caught up
+    caught_up = False
 
     def setup(self):
         """Read the check interval and reporting's settings (a bad digest setting raises)."""
@@ -74,8 +76,6 @@ class ReadModelTimer(BackgroundLoop):
         self.amqp_uri = config["AMQP_URI"]
         self.interval = float(config.get("DEADLINE_CHECK_SECONDS", 60))
         self.settings = Settings.from_config(config)
-        self.rounds_waited = 0
-        self.caught_up = False
 
     def work(self):
         """One round once caught up; True when more is pending."""

@@ -19,7 +19,7 @@ class CountingTimer(scheduling.ReadModelTimer):
     def __init__(self, amqp_uri):
         super().__init__()
         self.amqp_uri = amqp_uri
-        self.rounds_waited, self.caught_up, self.rounds = 0, False, 0
+        self.rounds = 0
 
     def round(self):
         """Count."""
